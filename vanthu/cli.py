@@ -23,6 +23,8 @@ app = typer.Typer(
 
 def _load_commands() -> None:
     for info in sorted(pkgutil.iter_modules(vanthu.commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
         module = importlib.import_module(f"vanthu.commands.{info.name}")
         module.register(app)
 

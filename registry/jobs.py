@@ -1,0 +1,131 @@
+"""Background jobs kept in the database, so that they survive restarts.
+
+A worker claims the most urgent due job (lowest priority value first, then oldest); a claim whose
+worker died is taken back after ``lease`` seconds. A failing job is retried with a growing delay,
+then marked failed with its reason.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, String, Text, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from registry.clock import Clock, utc_now
+from registry.orm import Base, UTCDateTime
+
+
+class JobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_due", "status", "priority", "run_after"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    priority: Mapped[int] = mapped_column(Integer, default=3)  # 0 = most urgent
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    locked_by: Mapped[str | None] = mapped_column(String(64))
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    subject_id: str | int | None = None,
+    payload: dict[str, Any] | None = None,
+    priority: int = 3,
+    max_attempts: int = 3,
+    clock: Clock = utc_now,
+) -> Job:
+    job = Job(
+        kind=kind,
+        subject_id=None if subject_id is None else str(subject_id),
+        payload=payload or {},
+        priority=priority,
+        max_attempts=max_attempts,
+        run_after=clock(),
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def claim(
+    session: Session, worker: str, kinds: list[str] | None = None, lease: float = 300,
+    clock: Clock = utc_now,
+) -> Job | None:
+    """Take the next due job for this worker, in the caller's transaction (commit to keep it)."""
+    now = clock()
+    stale = now - timedelta(seconds=lease)
+    query = (
+        select(Job)
+        .where(
+            or_(
+                (Job.status == JobStatus.QUEUED.value) & (Job.run_after <= now),
+                (Job.status == JobStatus.RUNNING.value) & (Job.locked_at < stale),
+            )
+        )
+        .order_by(Job.priority, Job.run_after, Job.id)
+        .limit(1)
+    )
+    if kinds:
+        query = query.where(Job.kind.in_(kinds))
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    job = session.scalar(query)
+    if job is None:
+        return None
+    job.status = JobStatus.RUNNING.value
+    job.locked_by = worker
+    job.locked_at = now
+    job.attempts += 1
+    session.flush()
+    return job
+
+
+def finish(session: Session, job: Job, clock: Clock = utc_now) -> None:
+    job.status = JobStatus.DONE.value
+    job.finished_at = clock()
+    job.locked_by = None
+    job.last_error = None
+    session.flush()
+
+
+def fail(session: Session, job: Job, reason: str, clock: Clock = utc_now) -> None:
+    """Record a failed attempt: retried later (30 s, 2 min, 8 min, …) until attempts run out."""
+    job.last_error = reason[:4000]
+    job.locked_by = None
+    if job.attempts >= job.max_attempts:
+        job.status = JobStatus.FAILED.value
+        job.finished_at = clock()
+    else:
+        job.status = JobStatus.QUEUED.value
+        job.run_after = clock() + timedelta(seconds=30 * 4 ** (job.attempts - 1))
+    session.flush()
+
+
+def requeue_running(session: Session, worker: str) -> int:
+    """At a worker's start: its own jobs left running by a crash go back to the queue."""
+    result = session.execute(
+        update(Job)
+        .where(Job.status == JobStatus.RUNNING.value, Job.locked_by == worker)
+        .values(status=JobStatus.QUEUED.value, locked_by=None)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,18 @@
+"""Every table of the registry, imported in one place so that the metadata is complete."""
+
+from registry.audit import AuditEvent, AuditHead
+from registry.credentials import SigningCredential
+from registry.documents import Assignment, IncomingDocument, OutgoingDocument
+from registry.filestore import Blob
+from registry.jobs import Job
+from registry.numbering import Book, BookCounter
+from registry.org import Unit, User, UserRole
+from registry.orm import Base
+
+metadata = Base.metadata
+
+__all__ = [
+    "Assignment", "AuditEvent", "AuditHead", "Base", "Blob", "Book", "BookCounter", "Job",
+    "IncomingDocument", "OutgoingDocument", "SigningCredential", "Unit", "User", "UserRole",
+    "metadata",
+]

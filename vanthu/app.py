@@ -1,0 +1,61 @@
+"""The FastAPI application: settings and services on ``app.state``, the slices' routers mounted."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+import vanthu
+from registry import db
+from vanthu.errors import install_error_handlers
+from vanthu.logging import configure_logging, get_logger
+from vanthu.services import Services, build_services
+from vanthu.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or (services.settings if services else load_settings())
+    configure_logging(settings.log_level, settings.log_json)
+    log = get_logger("vanthu.app")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        if services is None:
+            app.state.services = build_services(settings)
+        log.info("started", database=db_backend(settings.database_url), data_dir=str(settings.data_dir))
+        yield
+        if services is None:
+            app.state.services.close()
+
+    app = FastAPI(
+        title="vanthu",
+        version=vanthu.__version__,
+        description="Tiếp nhận văn bản đến, ký số và phát hành văn bản đi, kiểm tra chữ ký số.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if services is not None:
+        app.state.services = services
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict:
+        """Liveness and readiness: the database answers and its schema is current."""
+        svc: Services = app.state.services
+        with svc.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        revision = db.current_revision(svc.engine)
+        return {
+            "status": "ok" if revision == db.head_revision() else "migrating",
+            "version": vanthu.__version__,
+            "database": db_backend(settings.database_url),
+            "schema": revision,
+        }
+
+    return app
+
+
+def db_backend(url: str) -> str:
+    return url.split(":", 1)[0].split("+", 1)[0]

@@ -1,0 +1,32 @@
+"""Turning the slices' exceptions into 4xx answers: a machine-readable code and a message in
+Vietnamese and English. Anything that is not one of ours stays a 500: that is a bug."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from registry.errors import RegistryError
+
+# code -> (HTTP status, Vietnamese headline). The English text is the exception's own message.
+KNOWN: dict[str, tuple[int, str]] = {
+    "not_found": (404, "Không tìm thấy"),
+    "numbering_error": (409, "Lỗi cấp số"),
+    "blob_missing": (409, "Thiếu tệp lưu trữ"),
+    "blob_corrupted": (409, "Tệp lưu trữ bị hỏng"),
+    "blob_error": (400, "Lỗi tệp lưu trữ"),
+    "user_error": (400, "Thông tin người dùng không hợp lệ"),
+    "registry_error": (400, "Yêu cầu không hợp lệ"),
+}
+
+
+def error_body(code: str, message: str) -> dict:
+    _, vi = KNOWN.get(code, (400, "Yêu cầu không hợp lệ"))
+    return {"code": code, "message": {"vi": f"{vi}: {message}", "en": message}}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RegistryError)
+    async def _registry_error(_request: Request, exc: RegistryError) -> JSONResponse:
+        status, _ = KNOWN.get(exc.code, (400, ""))
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
