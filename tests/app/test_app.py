@@ -1,0 +1,59 @@
+"""The service answers /healthz and serves its OpenAPI page; `vanthu serve` really listens."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from fastapi.testclient import TestClient
+
+from vanthu.app import create_app
+
+
+def test_healthz_reports_the_database_and_schema(services):
+    with TestClient(create_app(services=services)) as client:
+        body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["database"] in ("sqlite", "postgresql")
+    assert body["schema"] == "0001"
+
+
+def test_openapi_page_and_schema_are_served(sqlite_services):
+    with TestClient(create_app(services=sqlite_services)) as client:
+        page = client.get("/docs")
+        spec = client.get("/openapi.json").json()
+    assert page.status_code == 200 and "swagger" in page.text.lower()
+    assert "/healthz" in spec["paths"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_vanthu_serve_creates_the_database_and_answers(tmp_path):
+    port = _free_port()
+    env = {"VANTHU_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vanthu", "serve", "--port", str(port)],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "vanthu serve did not answer within 30 s"
+                time.sleep(0.2)
+        assert answer.json()["status"] == "ok"
+        assert (tmp_path / "data" / "vanthu.db").is_file()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,0 +1,3 @@
+from vanthu.cli import main
+
+main()
