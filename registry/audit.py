@@ -91,7 +91,7 @@ def append(
     payload: dict[str, Any] | None = None,
     clock: Clock = utc_now,
 ) -> AuditEvent:
-    """Append an event in the caller's transaction: it commits, or not, with the change it records."""
+    """Append an event in the caller's transaction; it commits, or not, with its change."""
     payload = _canonical(dict(payload or {}))
     row = session.execute(_TAKE_HEAD).one_or_none()
     if row is None:  # first event of this database
@@ -135,7 +135,10 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     last_seq = 0
     while True:
         events = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+            select(AuditEvent)
+            .where(AuditEvent.seq > last_seq)
+            .order_by(AuditEvent.seq)
+            .limit(batch)
         ).all()
         if not events:
             break

@@ -147,7 +147,9 @@ class Blob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-def record_blob(session: Session, ref: BlobRef, media_type: str = "application/octet-stream") -> Blob:
+def record_blob(
+    session: Session, ref: BlobRef, media_type: str = "application/octet-stream"
+) -> Blob:
     """The row for a blob that ``put`` made durable; idempotent for content stored before."""
     blob = session.get(Blob, ref.sha256)
     if blob is None:

@@ -1,8 +1,8 @@
 """Numbering books: one sequence per book and per calendar year (Vietnam time), starting at 1.
 
-Taking a number is one upsert that increments the (book, year) counter and returns the new value.
+Taking a number is one upsert that increments the (book, year) counter and returns it.
 It runs in the caller's transaction, and the counter row stays locked until that transaction ends:
-if the document that uses the number is rolled back, so is the number, and the sequence keeps no gap.
+if the document that uses the number is rolled back, so is the number: the sequence has no gap.
 Concurrent takers wait for the lock (PostgreSQL row lock; SQLite's writer lock, taken at BEGIN).
 """
 

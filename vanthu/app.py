@@ -24,7 +24,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI):  # noqa: ANN202
         if services is None:
             app.state.services = build_services(settings)
-        log.info("started", database=db_backend(settings.database_url), data_dir=str(settings.data_dir))
+        log.info(
+            "started", database=db_backend(settings.database_url), data_dir=str(settings.data_dir)
+        )
         yield
         if services is None:
             app.state.services.close()

@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     parent_organization: str = ""
     place_name: str = "An Giang"
 
-    trust_dir: Path = Field(Path(""), description="Trust anchors (PEM/DER); default data_dir/trust.")
+    # Trust anchors (PEM/DER); empty means data_dir/trust.
+    trust_dir: Path = Path("")
     sample_pki_dir: Path = REPO_ROOT / "certs-sample"
     pki_services_url: str = "http://127.0.0.1:9786"
 

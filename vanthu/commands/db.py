@@ -17,14 +17,18 @@ def upgrade() -> None:
     before = db.current_revision(services.engine)
     db.upgrade(services.engine)
     after = db.current_revision(services.engine)
-    typer.echo(f"schema {before or 'empty'} -> {after}" if before != after else f"schema {after}, up to date")
+    if before == after:
+        typer.echo(f"schema {after}, up to date")
+    else:
+        typer.echo(f"schema {before or 'empty'} -> {after}")
 
 
 @db_app.command("status")
 def status() -> None:
     """Show the schema revision of the database and the newest one known."""
     services = open_services(migrate=False)
-    typer.echo(f"database: {db.current_revision(services.engine) or 'empty'}; newest: {db.head_revision()}")
+    current = db.current_revision(services.engine) or "empty"
+    typer.echo(f"database: {current}; newest: {db.head_revision()}")
 
 
 def register(app: typer.Typer) -> None:

@@ -26,7 +26,7 @@ def add(
         None, "--password-file", help="File holding the password (else you are asked for it)."
     ),
 ) -> None:
-    """Add a user. The password is read from a file or asked for; it never goes on the command line."""
+    """Add a user. The password comes from a file or a prompt, never the command line."""
     if password_file is not None:
         try:
             password = password_file.read_text(encoding="utf-8").strip()

@@ -1,0 +1,99 @@
+# vanthu — the two commands: `make run` and `make test` (Debian 12, as root). Both are idempotent:
+# each step checks what is there and installs only what is missing.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMPS := .make
+
+# Debian packages the service needs at run time, and the extra ones only the tests need.
+RUN_DEBS := tesseract-ocr tesseract-ocr-vie softhsm2 poppler-utils qpdf \
+            fonts-noto-core fonts-liberation2 opensc
+TEST_DEBS :=
+
+PKI_DIR := certs-sample
+PKI_MANIFEST := $(PKI_DIR)/generated/manifest.json
+PKI_PORT := 9786
+PKI_PID := $(STAMPS)/pki-services.pid
+
+export VANTHU_DATA_DIR ?= $(CURDIR)/vanthu-data
+
+.PHONY: run test deps test-deps venv pki pki-services pki-services-stop demo lint bench clean help
+
+help:
+	@echo "make run   — install what is missing, start the sample PKI services and serve on http://127.0.0.1:8000"
+	@echo "make test  — install what is missing and run the whole test suite"
+
+run: deps pki demo pki-services
+	$(VENV)/bin/vanthu serve
+
+test: deps test-deps pki
+	@bash .ci/pytest.sh
+
+deps: $(STAMPS)/debs venv
+
+test-deps: $(STAMPS)/test-debs
+
+# apt-get runs only when a package is missing.
+$(STAMPS)/debs: Makefile
+	@mkdir -p $(STAMPS)
+	@missing=$$(for p in $(RUN_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+$(STAMPS)/test-debs: Makefile
+	@mkdir -p $(STAMPS)
+	@missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the tests: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+venv: $(STAMPS)/venv
+
+$(STAMPS)/venv: pyproject.toml
+	@mkdir -p $(STAMPS)
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	@touch $@
+
+# The sample PKI (keys, certificates, CRLs, PKCS#12 files, seal and signature images): generated
+# once per checkout, for demos and tests only.
+pki: $(PKI_MANIFEST)
+
+$(PKI_MANIFEST): $(STAMPS)/venv $(PKI_DIR)/pki.yml $(PKI_DIR)/generate.py
+	$(PY) $(PKI_DIR)/generate.py
+
+# TSA, OCSP and CRLs of the sample PKI on loopback, in the background.
+pki-services: pki
+	@if $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(s.connect_ex(('127.0.0.1',$(PKI_PORT))))"; then \
+	  echo "sample PKI services already answer on 127.0.0.1:$(PKI_PORT)"; \
+	else \
+	  mkdir -p $(STAMPS); \
+	  nohup $(PY) $(PKI_DIR)/serve.py --port $(PKI_PORT) > $(STAMPS)/pki-services.log 2>&1 & echo $$! > $(PKI_PID); \
+	  for i in $$(seq 50); do $(PY) -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$(PKI_PORT))))" && break; sleep 0.2; done; \
+	  echo "sample PKI services on http://127.0.0.1:$(PKI_PORT) (log: $(STAMPS)/pki-services.log)"; \
+	fi
+
+pki-services-stop:
+	@[ -f $(PKI_PID) ] && kill $$(cat $(PKI_PID)) 2>/dev/null; rm -f $(PKI_PID); true
+
+# The demo office (units, users, numbering books, the sample PKI imported): created once.
+demo: venv pki
+	$(VENV)/bin/vanthu demo-init
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv pki
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(STAMPS) $(PKI_DIR)/generated .pytest_cache
