@@ -101,7 +101,7 @@ class IncomingDocument(DocumentFields, Base):
     arrival_number: Mapped[int] = mapped_column(Integer)  # ArrivalNumber (số đến)
     arrival_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)  # ArrivalDate
     channel: Mapped[str] = mapped_column(String(20), default="electronic")  # paper | electronic
-    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), unique=True)
     searchable_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
     original_filename: Mapped[str | None] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
@@ -119,8 +119,19 @@ class IncomingDocument(DocumentFields, Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     received_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Search: the text and register fields, as typed (exact) and folded (no diacritics, đ → d).
+    search_exact: Mapped[str | None] = mapped_column(Text)
+    search_folded: Mapped[str | None] = mapped_column(Text)
+    text_minhash: Mapped[list[int]] = mapped_column(JSON, default=list)  # re-scan detection
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("incoming_documents.id"))
+    duplicate_reason: Mapped[str | None] = mapped_column(String(200))
+    suggested_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    suggestion_confidence: Mapped[float | None] = mapped_column()
 
-    assignments: Mapped[list[Assignment]] = relationship(back_populates="document")
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="document", foreign_keys="Assignment.document_id"
+    )
 
 
 class OutgoingDocument(DocumentFields, Base):

@@ -6,13 +6,26 @@ from registry.documents import Assignment, IncomingDocument, OutgoingDocument
 from registry.filestore import Blob
 from registry.jobs import Job
 from registry.numbering import Book, BookCounter
-from registry.org import Unit, User, UserRole
+from registry.org import ApiToken, Unit, User, UserRole
 from registry.orm import Base
 
 metadata = Base.metadata
 
 __all__ = [
-    "Assignment", "AuditEvent", "AuditHead", "Base", "Blob", "Book", "BookCounter", "Job",
-    "IncomingDocument", "OutgoingDocument", "SigningCredential", "Unit", "User", "UserRole",
+    "ApiToken",
+    "Assignment",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "Blob",
+    "Book",
+    "BookCounter",
+    "Job",
+    "IncomingDocument",
+    "OutgoingDocument",
+    "SigningCredential",
+    "Unit",
+    "User",
+    "UserRole",
     "metadata",
 ]

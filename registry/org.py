@@ -73,6 +73,22 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="roles")
 
 
+class ApiToken(Base):
+    """A bearer token for integrations; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()
+
+
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
 
@@ -80,6 +96,15 @@ MIN_PASSWORD_LENGTH = 10
 def nfc(text: str) -> str:
     """Text is stored NFC-normalized, so that 'ỦY' typed two ways compares equal."""
     return unicodedata.normalize("NFC", text).strip()
+
+
+def has_role(user: User, role: str, unit_id: int | None = None) -> bool:
+    """Does the user hold the role — for that unit, when one is named? An organization-wide
+    grant (unit None) covers every unit."""
+    return any(
+        r.role == role and (unit_id is None or r.unit_id is None or r.unit_id == unit_id)
+        for r in user.roles
+    )
 
 
 def hash_password(password: str) -> str:

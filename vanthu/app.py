@@ -8,7 +8,10 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 import vanthu
+from intake.routes import router as intake_router
+from intake.worker import WorkerPool
 from registry import db
+from vanthu.auth import install_auth
 from vanthu.errors import install_error_handlers
 from vanthu.logging import configure_logging, get_logger
 from vanthu.services import Services, build_services
@@ -24,10 +27,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI):  # noqa: ANN202
         if services is None:
             app.state.services = build_services(settings)
+        app.state.workers = None
+        if settings.workers > 0:
+            app.state.workers = WorkerPool(app.state.services, settings.workers).start()
         log.info(
             "started", database=db_backend(settings.database_url), data_dir=str(settings.data_dir)
         )
         yield
+        if app.state.workers is not None:
+            app.state.workers.stop()
         if services is None:
             app.state.services.close()
 
@@ -41,6 +49,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is not None:
         app.state.services = services
     install_error_handlers(app)
+    install_auth(app)
+    app.include_router(intake_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict:

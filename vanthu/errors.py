@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from intake.errors import IntakeError
 from registry.errors import RegistryError
 
 # code -> (HTTP status, Vietnamese headline). The English text is the exception's own message.
@@ -17,6 +18,12 @@ KNOWN: dict[str, tuple[int, str]] = {
     "blob_error": (400, "Lỗi tệp lưu trữ"),
     "user_error": (400, "Thông tin người dùng không hợp lệ"),
     "registry_error": (400, "Yêu cầu không hợp lệ"),
+    "invalid_field": (422, "Trường thông tin không hợp lệ"),
+    "document_frozen": (409, "Văn bản đã bị thu hồi, không thể sửa"),
+    "intake_error": (409, "Không thực hiện được"),
+    "empty": (400, "Tệp rỗng"),
+    "too_large": (413, "Tệp quá lớn"),
+    "not_a_document": (415, "Không phải văn bản"),
 }
 
 
@@ -30,3 +37,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _registry_error(_request: Request, exc: RegistryError) -> JSONResponse:
         status, _ = KNOWN.get(exc.code, (400, ""))
         return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+
+    @app.exception_handler(IntakeError)
+    async def _intake_error(_request: Request, exc: IntakeError) -> JSONResponse:
+        status, _ = KNOWN.get(exc.code, (409, ""))
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+

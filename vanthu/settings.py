@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     verify_offline: bool = False
 
     upload_max_bytes: int = 200 * 1024 * 1024
+    workers: int = 2  # background worker threads in `vanthu serve` (0: none)
 
     @model_validator(mode="after")
     def _derive_paths(self) -> Settings:

@@ -72,5 +72,26 @@ def list_(as_json: bool = typer.Option(False, "--json", help="One JSON object pe
                 )
 
 
+@users_app.command("token")
+def token(
+    username: str,
+    name: str = typer.Option("api", "--name", help="What the token is for."),
+) -> None:
+    """Issue an API token for a user; it is shown once (only its hash is kept)."""
+    from registry.org import ApiToken, user_by_name
+    from vanthu.auth import new_token
+
+    services = open_services()
+    try:
+        with services.transaction() as session:
+            user = user_by_name(session, username)
+            secret, digest = new_token()
+            session.add(ApiToken(user_id=user.id, name=name, token_sha256=digest))
+            append(session, "cli", "user.token_issued", "user", user.id, {"name": name})
+    except RegistryError as exc:
+        fail(str(exc))
+    typer.echo(secret)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 23:13:34.794774
+Create Date: 2026-11-27 23:17:35.141111
 """
 
 from alembic import op
@@ -105,6 +105,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_sha256', sa.String(length=64), nullable=False),
+    sa.Column('created_at', registry.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', registry.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_sha256', name=op.f('uq_api_tokens_token_sha256'))
+    )
     op.create_table('incoming_documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('book_id', sa.Integer(), nullable=False),
@@ -130,6 +142,14 @@ def upgrade() -> None:
     sa.Column('confirmed_by', sa.Integer(), nullable=True),
     sa.Column('received_by', sa.Integer(), nullable=True),
     sa.Column('recalled_at', registry.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('read_at', registry.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('search_exact', sa.Text(), nullable=True),
+    sa.Column('search_folded', sa.Text(), nullable=True),
+    sa.Column('text_minhash', sa.JSON(), nullable=False),
+    sa.Column('duplicate_of', sa.Integer(), nullable=True),
+    sa.Column('duplicate_reason', sa.String(length=200), nullable=True),
+    sa.Column('suggested_unit_id', sa.Integer(), nullable=True),
+    sa.Column('suggestion_confidence', sa.Double(), nullable=True),
     sa.Column('doc_type', sa.String(length=100), nullable=True),
     sa.Column('code_number', sa.String(length=11), nullable=True),
     sa.Column('code_notation', sa.String(length=30), nullable=True),
@@ -150,8 +170,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['blob_sha256'], ['blobs.sha256'], name=op.f('fk_incoming_documents_blob_sha256_blobs')),
     sa.ForeignKeyConstraint(['book_id'], ['numbering_books.id'], name=op.f('fk_incoming_documents_book_id_numbering_books')),
     sa.ForeignKeyConstraint(['confirmed_by'], ['users.id'], name=op.f('fk_incoming_documents_confirmed_by_users')),
+    sa.ForeignKeyConstraint(['duplicate_of'], ['incoming_documents.id'], name=op.f('fk_incoming_documents_duplicate_of_incoming_documents')),
     sa.ForeignKeyConstraint(['received_by'], ['users.id'], name=op.f('fk_incoming_documents_received_by_users')),
     sa.ForeignKeyConstraint(['searchable_sha256'], ['blobs.sha256'], name=op.f('fk_incoming_documents_searchable_sha256_blobs')),
+    sa.ForeignKeyConstraint(['suggested_unit_id'], ['units.id'], name=op.f('fk_incoming_documents_suggested_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incoming_documents')),
     sa.UniqueConstraint('arrival_year', 'arrival_number', name=op.f('uq_incoming_documents_arrival_year_arrival_number'))
     )
@@ -269,9 +291,51 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignments_unit_id'), ['unit_id'], unique=False)
 
     # ### end Alembic commands ###
+    _create_search_index()
+
+
+def _create_search_index() -> None:
+    """Full-text search over incoming documents: FTS5 on SQLite, GIN indexes on PostgreSQL.
+
+    Both index the two columns the application fills: the text as written (exact mode) and
+    folded (no diacritics, đ → d; the default mode).
+    """
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE incoming_fts USING fts5(search_exact, search_folded, "
+            "content='incoming_documents', content_rowid='id', "
+            "tokenize='unicode61 remove_diacritics 0')"
+        )
+        cols = "search_exact, search_folded"
+        op.execute(
+            "CREATE TRIGGER incoming_fts_ai AFTER INSERT ON incoming_documents BEGIN "
+            f"INSERT INTO incoming_fts(rowid, {cols}) VALUES (new.id, new.search_exact, "
+            "new.search_folded); END"
+        )
+        op.execute(
+            "CREATE TRIGGER incoming_fts_ad AFTER DELETE ON incoming_documents BEGIN "
+            f"INSERT INTO incoming_fts(incoming_fts, rowid, {cols}) VALUES ('delete', old.id, "
+            "old.search_exact, old.search_folded); END"
+        )
+        op.execute(
+            "CREATE TRIGGER incoming_fts_au AFTER UPDATE OF search_exact, search_folded "
+            "ON incoming_documents BEGIN "
+            f"INSERT INTO incoming_fts(incoming_fts, rowid, {cols}) VALUES ('delete', old.id, "
+            "old.search_exact, old.search_folded); "
+            f"INSERT INTO incoming_fts(rowid, {cols}) VALUES (new.id, new.search_exact, "
+            "new.search_folded); END"
+        )
+    else:
+        for col in ("search_exact", "search_folded"):
+            op.execute(
+                f"CREATE INDEX ix_incoming_fts_{col} ON incoming_documents "
+                f"USING GIN (to_tsvector('simple', coalesce({col}, '')))"
+            )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE IF EXISTS incoming_fts")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_unit_id'))
@@ -290,6 +354,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_incoming_arrival_at')
 
     op.drop_table('incoming_documents')
+    op.drop_table('api_tokens')
     op.drop_table('users')
     op.drop_table('numbering_counters')
     op.drop_table('units')

@@ -1,0 +1,139 @@
+"""The stages that run in the background after a document is received: read it, check its
+signatures, flag duplicates. Each stage is a job of its own, retried on its own.
+
+A stage that meets a document it cannot handle (unreadable, malformed) records the reason on the
+entry and ends; only unexpected failures raise, so that the job is retried.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ocr
+from intake.duplicates import flag_duplicates
+from intake.errors import InvalidField
+from intake.fieldmap import READ_FIELDS, convert, to_json
+from intake.receive import READ_JOB, VERIFY_JOB
+from intake.search import index_text
+from intake.textfold import minhash
+from registry.audit import append
+from registry.documents import IncomingDocument, IncomingStatus
+from registry.filestore import record_blob
+from signing.verification import NO_SIGNATURE, TOTAL_FAILED, Trust, verify
+
+
+def _load(session, doc_id: int) -> IncomingDocument:  # noqa: ANN001
+    doc = session.get(IncomingDocument, doc_id)
+    if doc is None:
+        raise LookupError(f"incoming document {doc_id} does not exist")
+    return doc
+
+
+def apply_fields(doc: IncomingDocument, fields: dict[str, Any]) -> None:
+    """Record what reading found; a value the clerk gave or confirmed is never overwritten."""
+    confidence = dict(doc.field_confidence or {})
+    for name in READ_FIELDS:
+        found = fields.get(name)
+        if found is None or confidence.get(name, {}).get("source") == "clerk":
+            continue
+        value = found.value
+        try:
+            column, stored = convert(name, value)
+        except InvalidField:
+            column, stored = None, None  # not storable as read (e.g. too long): keep it unconfirmed
+        if column is not None and value not in (None, "", []):
+            setattr(doc, column, stored)
+        confidence[name] = {
+            "value": to_json(stored) if column else value,
+            "confidence": round(float(found.confidence), 3),
+            "page": found.page,
+            "source": "read",
+        }
+    doc.field_confidence = confidence
+
+
+def read_document(services, doc_id: int) -> None:  # noqa: ANN001
+    with services.sessions() as session:
+        doc = _load(session, doc_id)
+        if doc.status == IncomingStatus.RECALLED.value:
+            return
+        data = services.blobs.get(doc.blob_sha256)
+
+    def first_page(fields: dict[str, Any]) -> None:
+        # Page 1's fields reach the register before the rest of a long scan is read.
+        with services.transaction() as session:
+            doc = _load(session, doc_id)
+            if doc.read_at is None:
+                apply_fields(doc, fields)
+
+    try:
+        reading = ocr.read(data, searchable=True, on_first_page=first_page)
+    except ocr.ReadError as exc:
+        with services.transaction() as session:
+            doc = _load(session, doc_id)
+            doc.reading_error = str(exc)
+            doc.status = _after_reading(doc)
+            doc.read_at = services.clock()
+            append(session, "system", "incoming.read_failed", "incoming", doc_id,
+                   {"reason": str(exc)}, clock=services.clock)
+        return
+
+    searchable = ocr.searchable_copy(reading) if reading.ocr_pages else None
+    searchable_ref = services.blobs.put(searchable) if searchable else None
+    with services.transaction() as session:
+        doc = _load(session, doc_id)
+        apply_fields(doc, reading.fields)
+        doc.text = reading.text
+        doc.page_amount = doc.page_amount or len(reading.pages)
+        doc.reading_error = None
+        doc.read_at = services.clock()
+        doc.text_minhash = minhash(reading.text)
+        if searchable_ref:
+            record_blob(session, searchable_ref, "application/pdf")
+            doc.searchable_sha256 = searchable_ref.sha256
+        doc.search_exact, doc.search_folded = index_text(doc)
+        doc.status = _after_reading(doc)
+        flag_duplicates(session, doc)
+        append(session, "system", "incoming.read", "incoming", doc_id,
+               {"pages": len(reading.pages), "ocr_pages": reading.ocr_pages,
+                "doc_type": reading.doc_type, "duplicate_of": doc.duplicate_of},
+               clock=services.clock)
+
+
+def _after_reading(doc: IncomingDocument) -> str:
+    # Reading never moves a document backwards: one confirmed, routed or recalled stays so.
+    return IncomingStatus.READ.value if doc.status == IncomingStatus.RECEIVED.value else doc.status
+
+
+def trust_for(settings) -> Trust:  # noqa: ANN001
+    folders = [settings.trust_dir] if settings.trust_dir.is_dir() else []
+    return Trust.load(folders, offline=settings.verify_offline,
+                      time_budget_s=settings.verify_time_budget_s)
+
+
+def verify_document(services, doc_id: int) -> None:  # noqa: ANN001
+    with services.sessions() as session:
+        doc = _load(session, doc_id)
+        if doc.media_type != "application/pdf" or doc.status == IncomingStatus.RECALLED.value:
+            return
+        data = services.blobs.get(doc.blob_sha256)
+    report = verify(data, trust_for(services.settings))
+    brief = report.to_brief_dict(doc.original_filename or "")
+    with services.transaction() as session:
+        doc = _load(session, doc_id)
+        doc.signature_verdicts = brief["signatures"]
+        doc.signature_indication = report.indication
+        doc.both_signatures_present = (
+            None if report.indication == NO_SIGNATURE else report.decree30_complete
+        )
+        if report.indication == TOTAL_FAILED:
+            # Decree 30, Art. 21: an electronic document that fails the check goes back.
+            doc.return_reason = f"{report.summary_vi} / {report.summary_en}"
+        append(session, "system", "incoming.verified", "incoming", doc_id,
+               {"indication": report.indication, "subindication": report.subindication,
+                "signatures": len(report.signatures),
+                "both_signatures": doc.both_signatures_present},
+               clock=services.clock)
+
+
+HANDLERS = {READ_JOB: read_document, VERIFY_JOB: verify_document}

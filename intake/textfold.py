@@ -1,0 +1,41 @@
+"""Text for search and for re-scan detection: folding diacritics, and MinHash signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MINHASH_SIZE = 64
+_SEEDS = [int.from_bytes(hashlib.sha256(f"vanthu-{i}".encode()).digest()[:8], "big")
+          for i in range(MINHASH_SIZE)]
+_MASK = (1 << 61) - 1
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Quyết định' → 'quyet dinh', 'Đà Nẵng' → 'da nang'."""
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def minhash(text: str) -> list[int]:
+    """A 64-value MinHash of the folded word 3-shingles: two scans of one page agree on most."""
+    tokens = words(fold(text))
+    if not tokens:
+        return []
+    shingles = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
+    hashed = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+              for s in shingles]
+    return [min((h ^ seed) & _MASK for h in hashed) for seed in _SEEDS]
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
