@@ -13,7 +13,7 @@ from typing import Any
 from intake.errors import InvalidField
 from intake.textfold import fold
 from registry.documents import Confidentiality, Urgency
-from registry.org import nfc
+from registry.text import nfc
 
 
 def _text(limit: int) -> Callable[[Any], str | None]:

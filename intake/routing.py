@@ -43,10 +43,10 @@ def assign(
         raise IntakeError(f"the deadline {deadline.isoformat()} is in the past")
     if lead.id in {u.id for u in cooperating}:
         raise IntakeError("the lead unit cannot also be a cooperating unit")
-    for old in doc.assignments:  # re-routing replaces the earlier routing
+    for old in list(doc.assignments):  # re-routing replaces the earlier routing
         if old.status != AssignmentStatus.DONE.value:
+            doc.assignments.remove(old)
             session.delete(old)
-    session.flush()
     made = [Assignment(document_id=doc.id, unit_id=lead.id, role=AssignmentRole.LEAD.value,
                        deadline=deadline, instruction=instruction or None, assigned_by=actor_id,
                        assigned_at=clock())]
@@ -54,7 +54,7 @@ def assign(
                         deadline=deadline, instruction=instruction or None,
                         assigned_by=actor_id, assigned_at=clock())
              for u in cooperating]
-    session.add_all(made)
+    doc.assignments.extend(made)
     doc.status = IncomingStatus.ASSIGNED.value
     doc.due_date = deadline
     session.flush()

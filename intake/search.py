@@ -18,10 +18,10 @@ from intake.fieldmap import convert
 from intake.textfold import fold, words
 from registry.clock import VN_TZ
 from registry.documents import URGENCY_RANK, Assignment, IncomingDocument, IncomingStatus
-from registry.org import nfc
+from registry.text import nfc
 
 MAX_PER_PAGE = 200
-# Fields searched by substring (case-insensitive); the others must match exactly.
+# Fields searched by substring, ignoring case and diacritics; the others must match exactly.
 TEXT_FILTERS = {"issuing_org", "parent_org", "abstract", "signer_name", "signer_title", "place",
                 "notes", "doc_type", "symbol"}
 
@@ -83,7 +83,8 @@ def _filtered(session, query: SearchQuery) -> Select:  # noqa: ANN001
         if name == "recipients":
             raise InvalidField("search recipients with the full-text query")
         if name in TEXT_FILTERS and isinstance(converted, str):
-            stmt = stmt.where(column.ilike(f"%{_escape(converted)}%", escape="\\"))
+            pattern = f"%{_escape(fold(converted))}%"
+            stmt = stmt.where(func.vn_fold(column).like(pattern, escape="\\"))
         else:
             stmt = stmt.where(column == converted)
     if query.statuses:

@@ -1,22 +1,17 @@
-"""Text for search and for re-scan detection: folding diacritics, and MinHash signatures."""
+"""Text for search and for re-scan detection: words, and MinHash signatures."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
+
+from registry.text import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MINHASH_SIZE = 64
 _SEEDS = [int.from_bytes(hashlib.sha256(f"vanthu-{i}".encode()).digest()[:8], "big")
           for i in range(MINHASH_SIZE)]
 _MASK = (1 << 61) - 1
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Quyết định' → 'quyet dinh', 'Đà Nẵng' → 'da nang'."""
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def words(text: str) -> list[str]:

@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.text import fold
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -43,12 +45,17 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=60000")
         cur.close()
+        dbapi_conn.create_function("vn_fold", 1, _fold_or_none, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         # Take the write lock at BEGIN: a deferred transaction that reads, then writes, fails with
         # "database is locked" instead of waiting when another writer got there first.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _fold_or_none(value: str | None) -> str | None:
+    return None if value is None else fold(value)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

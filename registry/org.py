@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from registry.clock import utc_now
 from registry.errors import NotFound, UserError
 from registry.orm import Base, UTCDateTime
+from registry.text import nfc
 
 
 class Role(enum.StrEnum):
@@ -91,11 +91,6 @@ class ApiToken(Base):
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
-
-
-def nfc(text: str) -> str:
-    """Text is stored NFC-normalized, so that 'ỦY' typed two ways compares equal."""
-    return unicodedata.normalize("NFC", text).strip()
 
 
 def has_role(user: User, role: str, unit_id: int | None = None) -> bool:

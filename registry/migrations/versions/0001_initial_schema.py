@@ -326,11 +326,32 @@ def _create_search_index() -> None:
             "new.search_folded); END"
         )
     else:
+        op.execute(_pg_fold_function())
         for col in ("search_exact", "search_folded"):
             op.execute(
                 f"CREATE INDEX ix_incoming_fts_{col} ON incoming_documents "
                 f"USING GIN (to_tsvector('simple', coalesce({col}, '')))"
             )
+
+
+def _pg_fold_function() -> str:
+    """vn_fold(text) on PostgreSQL: lower case without diacritics, as registry.text.fold does
+    in Python (SQLite gets the Python function itself). Written out here, not imported, so that
+    this migration stays what it was when it ran."""
+    import unicodedata
+
+    src, dst = [], []
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch.replace("Đ", "D").replace("đ", "d"))
+        base = "".join(c for c in base if not unicodedata.combining(c)).lower()
+        if len(base) == 1 and base.isascii() and base != ch:
+            src.append(ch)
+            dst.append(base)
+    return (
+        "CREATE FUNCTION vn_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
+        f"$$ SELECT lower(translate(t, '{''.join(src)}', '{''.join(dst)}')) $$"
+    )
 
 
 def downgrade() -> None:
