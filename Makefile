@@ -73,17 +73,11 @@ $(PKI_MANIFEST): $(STAMPS)/venv $(PKI_DIR)/pki.yml $(PKI_DIR)/generate.py
 
 # TSA, OCSP and CRLs of the sample PKI on loopback, in the background.
 pki-services: pki
-	@if $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(s.connect_ex(('127.0.0.1',$(PKI_PORT))))"; then \
-	  echo "sample PKI services already answer on 127.0.0.1:$(PKI_PORT)"; \
-	else \
-	  mkdir -p $(STAMPS); \
-	  nohup $(PY) $(PKI_DIR)/serve.py --port $(PKI_PORT) > $(STAMPS)/pki-services.log 2>&1 & echo $$! > $(PKI_PID); \
-	  for i in $$(seq 50); do $(PY) -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$(PKI_PORT))))" && break; sleep 0.2; done; \
-	  echo "sample PKI services on http://127.0.0.1:$(PKI_PORT) (log: $(STAMPS)/pki-services.log)"; \
-	fi
+	@mkdir -p $(STAMPS)
+	$(PY) $(PKI_DIR)/serve.py --background --port $(PKI_PORT) --pidfile $(PKI_PID) --log $(STAMPS)/pki-services.log
 
 pki-services-stop:
-	@[ -f $(PKI_PID) ] && kill $$(cat $(PKI_PID)) 2>/dev/null; rm -f $(PKI_PID); true
+	$(PY) $(PKI_DIR)/serve.py --stop --pidfile $(PKI_PID)
 
 # The demo office (units, users, numbering books, the sample PKI imported): created once.
 demo: venv pki

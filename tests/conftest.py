@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, text
 from vanthu.services import Services, build_services
 from vanthu.settings import Settings
 
+pytest_plugins = ["tests.pki_fixtures"]
+
 POSTGRES_URL = os.environ.get("VANTHU_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -106,7 +106,7 @@ def _credential(
         subject=cert.subject.rfc4514_string(),
         not_after=cert.not_valid_after_utc,
         image_sha256=image_sha,
-        image_width_mm=ident.get("seal_mm") if purpose is KeyPurpose.SEAL else None,
+        image_width_mm=round(ident["seal_size_mm"]) if purpose is KeyPurpose.SEAL else None,
     )
     session.add(cred)
     session.flush()
