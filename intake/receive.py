@@ -22,9 +22,10 @@ from ocr.errors import ReadError
 from ocr.sniff import sniff
 from registry.audit import append
 from registry.documents import URGENCY_RANK, IncomingDocument, IncomingStatus, Urgency
+from registry.errors import NumberingError
 from registry.filestore import record_blob
 from registry.jobs import enqueue
-from registry.numbering import Book, BookKind, add_book, book_for, take_number
+from registry.numbering import Book, BookKind, add_book, take_number
 
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
                "tiff": "image/tiff"}
@@ -78,9 +79,13 @@ def check_upload(upload: Upload, max_bytes: int) -> str:
 
 def incoming_book(session) -> Book:  # noqa: ANN001
     """The incoming book; the decree wants exactly one sequence, so a fresh office gets one."""
-    if session.scalar(select(Book).where(Book.kind == BookKind.INCOMING.value)) is None:
+    books = session.scalars(select(Book).where(Book.kind == BookKind.INCOMING.value)).all()
+    if not books:
         return add_book(session, "den", "Sổ đăng ký văn bản đến", BookKind.INCOMING)
-    return book_for(session, BookKind.INCOMING)
+    active = [b for b in books if b.active]
+    if len(active) != 1:
+        raise NumberingError(f"expected one open incoming book, found {len(active)}")
+    return active[0]
 
 
 def receive(
@@ -94,12 +99,7 @@ def receive(
         return Receipt(upload.filename, None, None, "refused", error=str(exc), code=exc.code)
 
     ref = services.blobs.put(upload.data)  # durable before any row names it
-    for _ in range(2):  # a concurrent upload of the same bytes may win the race once
-        existing = _registered(services, ref.sha256)
-        if existing is not None:
-            return Receipt(upload.filename, existing.id, existing.arrival_number, "duplicate",
-                           duplicate_of=existing.id, arrival_year=existing.arrival_year,
-                           arrival_at=existing.arrival_at)
+    for _ in range(2):  # on PostgreSQL a concurrent upload of the same bytes may win once
         try:
             return _register(services, upload, ref, media_type, known, actor, actor_id)
         except IntegrityError:
@@ -107,14 +107,15 @@ def receive(
     raise IntakeError(f"could not register {upload.filename}: concurrent conflict")
 
 
-def _registered(services, sha256: str) -> IncomingDocument | None:  # noqa: ANN001
-    with services.sessions() as session:
-        query = select(IncomingDocument).where(IncomingDocument.blob_sha256 == sha256)
-        return session.scalar(query)
-
-
 def _register(services, upload, ref, media_type, known, actor, actor_id) -> Receipt:  # noqa: ANN001
     with services.transaction() as session:
+        existing = session.scalar(
+            select(IncomingDocument).where(IncomingDocument.blob_sha256 == ref.sha256)
+        )
+        if existing is not None:
+            return Receipt(upload.filename, existing.id, existing.arrival_number, "duplicate",
+                           duplicate_of=existing.id, arrival_year=existing.arrival_year,
+                           arrival_at=existing.arrival_at)
         record_blob(session, ref, media_type)
         book = incoming_book(session)
         year, number = take_number(session, book, services.clock)

@@ -88,10 +88,13 @@ class LocalBlobStore:
                     return BlobRef(sha, size)
                 except BlobError:
                     pass  # a damaged copy: the fresh one replaces it
+            new_dir = not final.parent.is_dir()
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_name, final)
             _fsync_dir(final.parent)
-            _fsync_dir(final.parent.parent)
+            if new_dir:  # the new fan-out folders must be durable too
+                _fsync_dir(final.parent.parent)
+                _fsync_dir(final.parent.parent.parent)
             return BlobRef(sha, size)
         except BaseException:
             if os.path.exists(tmp_name):

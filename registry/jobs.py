@@ -63,7 +63,6 @@ def enqueue(
         run_after=clock(),
     )
     session.add(job)
-    session.flush()
     return job
 
 
