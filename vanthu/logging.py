@@ -27,6 +27,9 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s")
+    # Libraries' chatter (each HTTP request, each migration step) stays out of the service log.
+    for noisy in ("httpx", "httpcore", "alembic", "pyhanko", "fontTools"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
