@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from intake.textfold import fold, similarity
 from registry.documents import IncomingDocument, IncomingStatus
@@ -51,20 +52,22 @@ def find_duplicates(session, doc: IncomingDocument) -> list[DuplicateWarning]:  
             DuplicateWarning(d.id, d.arrival_number, d.arrival_year, "same_identity")
             for d in same if d.organ_name and fold(d.organ_name) == org
         ]
-    if doc.text_minhash:
+    signature = doc.body.minhash if doc.body else []
+    if signature:
         since = doc.arrival_at - RESCAN_WINDOW
         near = [IncomingDocument.arrival_at >= since]
         if doc.organ_name:
             near.append(IncomingDocument.organ_name == doc.organ_name)
         candidates = session.scalars(
             select(IncomingDocument)
+            .options(selectinload(IncomingDocument.body))
             .where(others, or_(*near))
             .order_by(IncomingDocument.id.desc())
             .limit(RESCAN_CANDIDATES)
         ).all()
         seen = {w.document_id for w in found}
         for cand in candidates:
-            score = similarity(doc.text_minhash, cand.text_minhash or [])
+            score = similarity(signature, cand.body.minhash if cand.body else [])
             if score >= RESCAN_SIMILARITY and cand.id not in seen:
                 found.append(DuplicateWarning(cand.id, cand.arrival_number, cand.arrival_year,
                                               "near_identical_text", score))

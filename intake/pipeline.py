@@ -14,8 +14,7 @@ from intake.duplicates import flag_duplicates
 from intake.errors import InvalidField
 from intake.fieldmap import READ_FIELDS, convert, to_json
 from intake.receive import READ_JOB, VERIFY_JOB
-from intake.search import index_text
-from intake.textfold import minhash
+from intake.search import update_index
 from registry.audit import append
 from registry.documents import IncomingDocument, IncomingStatus
 from registry.filestore import record_blob
@@ -83,15 +82,13 @@ def read_document(services, doc_id: int) -> None:  # noqa: ANN001
     with services.transaction() as session:
         doc = _load(session, doc_id)
         apply_fields(doc, reading.fields)
-        doc.text = reading.text
         doc.page_amount = doc.page_amount or len(reading.pages)
         doc.reading_error = None
         doc.read_at = services.clock()
-        doc.text_minhash = minhash(reading.text)
         if searchable_ref:
             record_blob(session, searchable_ref, "application/pdf")
             doc.searchable_sha256 = searchable_ref.sha256
-        doc.search_exact, doc.search_folded = index_text(doc)
+        update_index(doc, reading.text)
         doc.status = _after_reading(doc)
         flag_duplicates(session, doc)
         append(session, "system", "incoming.read", "incoming", doc_id,

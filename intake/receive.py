@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from intake.errors import IntakeError, Refused
 from intake.fieldmap import convert, to_json
-from intake.search import index_text
+from intake.search import update_index
 from ocr.errors import ReadError
 from ocr.sniff import sniff
 from registry.audit import append
@@ -136,8 +136,7 @@ def _register(services, upload, ref, media_type, known, actor, actor_id) -> Rece
             },
             **dict(known.values()),
         )
-        exact, folded = index_text(doc)
-        doc.search_exact, doc.search_folded = exact, folded
+        update_index(doc)
         session.add(doc)
         session.flush()
         urgency = Urgency(doc.urgency or Urgency.NORMAL.value)

@@ -11,7 +11,7 @@ from typing import Any
 from intake.duplicates import DuplicateWarning, flag_duplicates
 from intake.errors import FrozenDocument, IntakeError
 from intake.fieldmap import convert, field_values, to_json
-from intake.search import index_text
+from intake.search import update_index
 from registry.audit import append
 from registry.documents import IncomingDocument, IncomingStatus
 from registry.errors import NotFound
@@ -47,7 +47,7 @@ def correct_fields(
         setattr(doc, column, value)
         confidence[name] = {"value": to_json(value), "confidence": 1.0, "source": "clerk"}
     doc.field_confidence = confidence
-    doc.search_exact, doc.search_folded = index_text(doc)
+    update_index(doc)
     warnings = flag_duplicates(session, doc)
     if changed:
         append(session, actor, "incoming.corrected", "incoming", doc.id, changed, clock=clock)

@@ -11,30 +11,41 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import func, select, text
 
 from intake.errors import InvalidField
 from intake.fieldmap import convert
-from intake.textfold import fold, words
+from intake.textfold import fold, minhash, words
 from registry.clock import VN_TZ
-from registry.documents import URGENCY_RANK, Assignment, IncomingDocument, IncomingStatus
+from registry.documents import (
+    URGENCY_RANK,
+    Assignment,
+    IncomingDocument,
+    IncomingStatus,
+    IncomingText,
+)
 from registry.text import nfc
 
 MAX_PER_PAGE = 200
 # Fields searched by substring, ignoring case and diacritics; the others must match exactly.
 TEXT_FILTERS = {"issuing_org", "parent_org", "abstract", "signer_name", "signer_title", "place",
-                "notes", "doc_type", "symbol"}
+                "notes", "symbol"}
 
 
-def index_text(doc: IncomingDocument) -> tuple[str, str]:
-    """(exact, folded) search text: the register fields, then the document's text."""
+def update_index(doc: IncomingDocument, text: str | None = None) -> None:
+    """Refresh the search columns from the register fields (and the text, when given)."""
+    body = doc.body or IncomingText()
+    doc.body = body
+    if text is not None:
+        body.text = text
+        body.minhash = minhash(text)
     parts = [
         doc.organ_name, doc.parent_organ_name, doc.code_number, doc.code_notation, doc.doc_type,
         doc.subject, doc.signer_name, doc.signer_position, doc.place, doc.description,
-        doc.original_filename, " ".join(doc.recipients or []), doc.text,
+        doc.original_filename, " ".join(doc.recipients or []), body.text,
     ]
-    exact = nfc(" ".join(p for p in parts if p)).lower()
-    return exact, fold(exact)
+    body.search_exact = nfc(" ".join(p for p in parts if p)).lower()
+    body.search_folded = fold(body.search_exact)
 
 
 @dataclass
@@ -62,21 +73,31 @@ class SearchPage:
 def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
     if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
         raise InvalidField(f"page starts at 1 and per_page is 1 to {MAX_PER_PAGE}")
-    stmt = _filtered(session, query)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    items = session.scalars(
-        stmt.order_by(IncomingDocument.arrival_at.desc(), IncomingDocument.id.desc())
+    conditions = _conditions(session, query)
+    total = session.scalar(select(func.count(IncomingDocument.id)).where(*conditions))
+    # Newest first. Ids are given in order of registration, so ordering by id is arrival order,
+    # and walking the id index backwards stops after one page instead of sorting every hit.
+    ids = session.scalars(
+        select(IncomingDocument.id)
+        .where(*conditions)
+        .order_by(IncomingDocument.id.desc())
         .offset((query.page - 1) * query.per_page)
         .limit(query.per_page)
     ).all()
-    return SearchPage(total or 0, query.page, query.per_page, list(items))
+    rows = {d.id: d for d in session.scalars(
+        select(IncomingDocument).where(IncomingDocument.id.in_(ids)))}
+    return SearchPage(total or 0, query.page, query.per_page, [rows[i] for i in ids])
 
 
-def _filtered(session, query: SearchQuery) -> Select:  # noqa: ANN001
-    stmt = select(IncomingDocument)
+def _conditions(session, query: SearchQuery) -> list:  # noqa: ANN001
+    conditions = []
     tokens = words(nfc(query.text).lower() if query.exact else fold(query.text))
+    # A substring filter's words must be in the index too: the index narrows the rows first,
+    # so the per-row diacritic-folding comparison runs on a few rows, not on the register.
+    tokens += [w for name, value in query.filters.items() if name in TEXT_FILTERS
+               for w in words(fold(str(value))) if not query.exact]
     if tokens:
-        stmt = stmt.where(_full_text(session, tokens, query.exact))
+        conditions.append(_full_text(session, tokens, query.exact))
     for name, value in query.filters.items():
         column_name, converted = convert(name, value)
         column = getattr(IncomingDocument, column_name)
@@ -84,39 +105,39 @@ def _filtered(session, query: SearchQuery) -> Select:  # noqa: ANN001
             raise InvalidField("search recipients with the full-text query")
         if name in TEXT_FILTERS and isinstance(converted, str):
             pattern = f"%{_escape(fold(converted))}%"
-            stmt = stmt.where(func.vn_fold(column).like(pattern, escape="\\"))
+            conditions.append(func.vn_fold(column).like(pattern, escape="\\"))
         else:
-            stmt = stmt.where(column == converted)
+            conditions.append(column == converted)
     if query.statuses:
-        stmt = stmt.where(IncomingDocument.status.in_(query.statuses))
+        conditions.append(IncomingDocument.status.in_(query.statuses))
     elif not query.include_recalled:
-        stmt = stmt.where(IncomingDocument.status != IncomingStatus.RECALLED.value)
+        conditions.append(IncomingDocument.status != IncomingStatus.RECALLED.value)
     if query.arrived_from:
-        stmt = stmt.where(IncomingDocument.arrival_at >= _start_of(query.arrived_from))
+        conditions.append(IncomingDocument.arrival_at >= _start_of(query.arrived_from))
     if query.arrived_to:
-        stmt = stmt.where(IncomingDocument.arrival_at < _start_of(query.arrived_to, 1))
+        conditions.append(IncomingDocument.arrival_at < _start_of(query.arrived_to, 1))
     if query.unit_id is not None:
-        stmt = stmt.where(
+        conditions.append(
             IncomingDocument.id.in_(
                 select(Assignment.document_id).where(Assignment.unit_id == query.unit_id)
             )
         )
-    return stmt
+    return conditions
 
 
 def _full_text(session, tokens: list[str], exact: bool):  # noqa: ANN001, ANN202
     column = "search_exact" if exact else "search_folded"
     if session.bind.dialect.name == "sqlite":
         match = " ".join(f'{column}:"{t}"' for t in tokens)
-        return IncomingDocument.id.in_(
-            select(text("rowid")).select_from(text("incoming_fts")).where(
-                text("incoming_fts MATCH :match").bindparams(match=match)
-            )
+        hits = select(text("rowid")).select_from(text("incoming_fts")).where(
+            text("incoming_fts MATCH :match").bindparams(match=match)
         )
-    return text(
-        f"to_tsvector('simple', coalesce(incoming_documents.{column}, '')) "
-        "@@ to_tsquery('simple', :tsq)"
-    ).bindparams(tsq=" & ".join(tokens))
+    else:
+        hits = select(IncomingText.doc_id).where(
+            text(f"to_tsvector('simple', coalesce(incoming_texts.{column}, '')) "
+                 "@@ to_tsquery('simple', :tsq)").bindparams(tsq=" & ".join(tokens))
+        )
+    return IncomingDocument.id.in_(hits)
 
 
 def _escape(value: str) -> str:

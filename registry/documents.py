@@ -108,7 +108,6 @@ class IncomingDocument(DocumentFields, Base):
     to_places: Mapped[str | None] = mapped_column(String(1000))  # ToPlaces (nơi nhận)
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)  # Nơi nhận as read
     status: Mapped[str] = mapped_column(String(20), default=IncomingStatus.RECEIVED.value)
-    text: Mapped[str | None] = mapped_column(Text)
     field_confidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reading_error: Mapped[str | None] = mapped_column(Text)
     signature_verdicts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -120,10 +119,6 @@ class IncomingDocument(DocumentFields, Base):
     received_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Search: the text and register fields, as typed (exact) and folded (no diacritics, đ → d).
-    search_exact: Mapped[str | None] = mapped_column(Text)
-    search_folded: Mapped[str | None] = mapped_column(Text)
-    text_minhash: Mapped[list[int]] = mapped_column(JSON, default=list)  # re-scan detection
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("incoming_documents.id"))
     duplicate_reason: Mapped[str | None] = mapped_column(String(200))
     suggested_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
@@ -132,6 +127,25 @@ class IncomingDocument(DocumentFields, Base):
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="document", foreign_keys="Assignment.document_id"
     )
+    body: Mapped[IncomingText | None] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def text(self) -> str | None:
+        return self.body.text if self.body else None
+
+
+class IncomingText(Base):
+    """A document's text and search columns, kept apart so that register rows stay small (a
+    search over thousands of hits reads register rows, not pages of text)."""
+
+    __tablename__ = "incoming_texts"
+
+    doc_id: Mapped[int] = mapped_column(ForeignKey("incoming_documents.id"), primary_key=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    # The register fields and the text, as written (exact) and folded (no diacritics, đ → d).
+    search_exact: Mapped[str | None] = mapped_column(Text)
+    search_folded: Mapped[str | None] = mapped_column(Text)
+    minhash: Mapped[list[int]] = mapped_column(JSON, default=list)  # re-scan detection
 
 
 class OutgoingDocument(DocumentFields, Base):

@@ -2,7 +2,7 @@
 
 from registry.audit import AuditEvent, AuditHead
 from registry.credentials import SigningCredential
-from registry.documents import Assignment, IncomingDocument, OutgoingDocument
+from registry.documents import Assignment, IncomingDocument, IncomingText, OutgoingDocument
 from registry.filestore import Blob
 from registry.jobs import Job
 from registry.numbering import Book, BookCounter
@@ -22,6 +22,7 @@ __all__ = [
     "BookCounter",
     "Job",
     "IncomingDocument",
+    "IncomingText",
     "OutgoingDocument",
     "SigningCredential",
     "Unit",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 23:17:35.141111
+Create Date: 2026-11-27 23:40:22.101860
 """
 
 from alembic import op
@@ -131,7 +131,6 @@ def upgrade() -> None:
     sa.Column('to_places', sa.String(length=1000), nullable=True),
     sa.Column('recipients', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('text', sa.Text(), nullable=True),
     sa.Column('field_confidence', sa.JSON(), nullable=False),
     sa.Column('reading_error', sa.Text(), nullable=True),
     sa.Column('signature_verdicts', sa.JSON(), nullable=False),
@@ -143,9 +142,6 @@ def upgrade() -> None:
     sa.Column('received_by', sa.Integer(), nullable=True),
     sa.Column('recalled_at', registry.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('read_at', registry.orm.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('search_exact', sa.Text(), nullable=True),
-    sa.Column('search_folded', sa.Text(), nullable=True),
-    sa.Column('text_minhash', sa.JSON(), nullable=False),
     sa.Column('duplicate_of', sa.Integer(), nullable=True),
     sa.Column('duplicate_reason', sa.String(length=200), nullable=True),
     sa.Column('suggested_unit_id', sa.Integer(), nullable=True),
@@ -175,11 +171,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['searchable_sha256'], ['blobs.sha256'], name=op.f('fk_incoming_documents_searchable_sha256_blobs')),
     sa.ForeignKeyConstraint(['suggested_unit_id'], ['units.id'], name=op.f('fk_incoming_documents_suggested_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incoming_documents')),
-    sa.UniqueConstraint('arrival_year', 'arrival_number', name=op.f('uq_incoming_documents_arrival_year_arrival_number'))
+    sa.UniqueConstraint('arrival_year', 'arrival_number', name=op.f('uq_incoming_documents_arrival_year_arrival_number')),
+    sa.UniqueConstraint('blob_sha256', name=op.f('uq_incoming_documents_blob_sha256'))
     )
     with op.batch_alter_table('incoming_documents', schema=None) as batch_op:
         batch_op.create_index('ix_incoming_arrival_at', ['arrival_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_incoming_documents_blob_sha256'), ['blob_sha256'], unique=False)
         batch_op.create_index('ix_incoming_identity', ['code_number', 'code_notation', 'organ_name'], unique=False)
 
     op.create_table('outgoing_documents',
@@ -290,6 +286,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignments_document_id'), ['document_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('incoming_texts',
+    sa.Column('doc_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('search_exact', sa.Text(), nullable=True),
+    sa.Column('search_folded', sa.Text(), nullable=True),
+    sa.Column('minhash', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['doc_id'], ['incoming_documents.id'], name=op.f('fk_incoming_texts_doc_id_incoming_documents')),
+    sa.PrimaryKeyConstraint('doc_id', name=op.f('pk_incoming_texts'))
+    )
     # ### end Alembic commands ###
     _create_search_index()
 
@@ -303,33 +308,33 @@ def _create_search_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE incoming_fts USING fts5(search_exact, search_folded, "
-            "content='incoming_documents', content_rowid='id', "
+            "content='incoming_texts', content_rowid='doc_id', "
             "tokenize='unicode61 remove_diacritics 0')"
         )
         cols = "search_exact, search_folded"
         op.execute(
-            "CREATE TRIGGER incoming_fts_ai AFTER INSERT ON incoming_documents BEGIN "
-            f"INSERT INTO incoming_fts(rowid, {cols}) VALUES (new.id, new.search_exact, "
+            "CREATE TRIGGER incoming_fts_ai AFTER INSERT ON incoming_texts BEGIN "
+            f"INSERT INTO incoming_fts(rowid, {cols}) VALUES (new.doc_id, new.search_exact, "
             "new.search_folded); END"
         )
         op.execute(
-            "CREATE TRIGGER incoming_fts_ad AFTER DELETE ON incoming_documents BEGIN "
-            f"INSERT INTO incoming_fts(incoming_fts, rowid, {cols}) VALUES ('delete', old.id, "
+            "CREATE TRIGGER incoming_fts_ad AFTER DELETE ON incoming_texts BEGIN "
+            f"INSERT INTO incoming_fts(incoming_fts, rowid, {cols}) VALUES ('delete', old.doc_id, "
             "old.search_exact, old.search_folded); END"
         )
         op.execute(
             "CREATE TRIGGER incoming_fts_au AFTER UPDATE OF search_exact, search_folded "
-            "ON incoming_documents BEGIN "
-            f"INSERT INTO incoming_fts(incoming_fts, rowid, {cols}) VALUES ('delete', old.id, "
+            "ON incoming_texts BEGIN "
+            f"INSERT INTO incoming_fts(incoming_fts, rowid, {cols}) VALUES ('delete', old.doc_id, "
             "old.search_exact, old.search_folded); "
-            f"INSERT INTO incoming_fts(rowid, {cols}) VALUES (new.id, new.search_exact, "
+            f"INSERT INTO incoming_fts(rowid, {cols}) VALUES (new.doc_id, new.search_exact, "
             "new.search_folded); END"
         )
     else:
         op.execute(_pg_fold_function())
         for col in ("search_exact", "search_folded"):
             op.execute(
-                f"CREATE INDEX ix_incoming_fts_{col} ON incoming_documents "
+                f"CREATE INDEX ix_incoming_fts_{col} ON incoming_texts "
                 f"USING GIN (to_tsvector('simple', coalesce({col}, '')))"
             )
 
@@ -357,7 +362,10 @@ def _pg_fold_function() -> str:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS incoming_fts")
+    else:
+        op.execute("DROP FUNCTION IF EXISTS vn_fold(text)")
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('incoming_texts')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_unit_id'))
         batch_op.drop_index(batch_op.f('ix_assignments_document_id'))
@@ -371,7 +379,6 @@ def downgrade() -> None:
     op.drop_table('outgoing_documents')
     with op.batch_alter_table('incoming_documents', schema=None) as batch_op:
         batch_op.drop_index('ix_incoming_identity')
-        batch_op.drop_index(batch_op.f('ix_incoming_documents_blob_sha256'))
         batch_op.drop_index('ix_incoming_arrival_at')
 
     op.drop_table('incoming_documents')

@@ -1,0 +1,179 @@
+"""Search over a large incoming register: p50/p95 of ``intake.search`` on generated data.
+
+Run: ``.venv/bin/python bench/search.py [--docs 100000] [--queries 200] [--postgres URL]``
+
+Generates N register entries (120–200 words each with Zipfian word frequencies over a vocabulary
+of administrative words and place-like names, register fields filled, arrival dates spread over
+two years) straight into a fresh database, then runs random queries of 1–3 words (half drawn from
+the 200 commonest words) — diacritic-insensitive, some exact, some with a type or date filter,
+50 per page with the total count — and reports latency percentiles.
+Baseline, same run, same queries: a plain ``vn_fold(text) LIKE '%word%'`` scan per word (what a
+register without a full-text index does), and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+from intake.search import SearchQuery, search, update_index  # noqa: E402
+from intake.textfold import fold, words  # noqa: E402
+from registry.documents import IncomingDocument, IncomingText  # noqa: E402
+from registry.filestore import Blob  # noqa: E402
+from registry.numbering import BookKind, add_book  # noqa: E402
+from vanthu.services import build_services  # noqa: E402
+from vanthu.settings import Settings  # noqa: E402
+
+# A register's words follow Zipf's law: a few very common ("quyết định", "ủy ban"), most rare.
+# The vocabulary is administrative phrases split into words, plus two-syllable names made from
+# common syllables; word frequency in the generated text is Zipfian over that list.
+PHRASES = (
+    "quyết định phê duyệt kế hoạch triển khai thực hiện chương trình mục tiêu quốc gia xây dựng "
+    "nông thôn mới giảm nghèo bền vững ngân sách nhà nước dự toán thu chi đầu tư công đường tỉnh "
+    "cầu cống thủy lợi đê điều phòng chống thiên tai bão lũ sạt lở giáo dục đào tạo y tế dân số "
+    "bảo hiểm xã hội lao động việc làm tuyển dụng công chức viên chức cán bộ tổ chức bộ máy cải "
+    "cách hành chính chuyển đổi số dịch vụ công trực tuyến đất đai tài nguyên môi trường khoáng "
+    "sản giao thông vận tải an toàn thực phẩm văn hóa thể thao du lịch an ninh trật tự quốc phòng "
+    "thanh tra khiếu nại tố cáo kiểm tra giám sát báo cáo tổng kết sơ kết hướng dẫn đề nghị "
+    "góp ý dự thảo nghị quyết hội đồng nhân dân ủy ban tỉnh huyện xã phường thị trấn"
+).split()
+SYLLABLES = ("an bình châu đông hòa long mỹ phú tân thạnh vĩnh hưng lộc thuận phước khánh "
+             "minh thanh hải sơn giang trà tri tôn cường thắng lợi nghĩa").split()
+VOCAB = list(dict.fromkeys(PHRASES + [f"{a}{b}" for a in SYLLABLES for b in SYLLABLES]
+                           + [f"k{n}" for n in range(3000)]))
+ZIPF = [1 / (rank + 1) ** 1.05 for rank in range(len(VOCAB))]
+TYPES = ["Công văn", "Quyết định", "Thông báo", "Kế hoạch", "Báo cáo", "Tờ trình", "Giấy mời"]
+ORGS = ["SỞ TÀI CHÍNH", "SỞ NỘI VỤ", "SỞ Y TẾ", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "BỘ NỘI VỤ",
+        "UBND HUYỆN CHÂU THÀNH", "SỞ XÂY DỰNG", "CÔNG AN TỈNH"]
+
+
+def populate(services, n: int, rng: random.Random) -> None:  # noqa: ANN001
+    with services.transaction() as s:
+        book = add_book(s, "den", "Sổ đến", BookKind.INCOMING)
+        s.add(Blob(sha256="0" * 64, size=0))
+        book_id = book.id
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    batch: list[dict] = []
+    texts: list[dict] = []
+    for i in range(1, n + 1):
+        doc = IncomingDocument(
+            doc_type=rng.choice(TYPES), organ_name=rng.choice(ORGS),
+            code_number=str(rng.randint(1, 3000)),
+            code_notation=rng.choice(["UBND", "STC", "SNV"]) + "-VP",
+            subject="V/v " + " ".join(rng.choices(VOCAB, ZIPF, k=12)),
+        )
+        doc.body = IncomingText(text=" ".join(rng.choices(VOCAB, ZIPF, k=rng.randint(120, 200))))
+        update_index(doc)
+        batch.append({
+            "id": i, "book_id": book_id, "arrival_year": 2025 + (i > n // 2), "arrival_number": i,
+            "arrival_at": start + timedelta(minutes=10 * i), "blob_sha256": f"{i:064x}",
+            "doc_type": doc.doc_type, "organ_name": doc.organ_name, "code_number": doc.code_number,
+            "code_notation": doc.code_notation, "subject": doc.subject, "status": "read",
+            "channel": "electronic", "media_type": "application/pdf", "language": "vi",
+            "urgency": "normal", "confidentiality": "none", "recipients": [],
+            "field_confidence": {}, "signature_verdicts": [],
+        })
+        texts.append({"doc_id": i, "text": doc.body.text, "search_exact": doc.body.search_exact,
+                      "search_folded": doc.body.search_folded, "minhash": []})
+        if len(batch) == 2000 or i == n:
+            with services.transaction() as s:
+                s.execute(insert(Blob), [{"sha256": d["blob_sha256"], "size": 1,
+                                          "media_type": "application/pdf"} for d in batch])
+                s.execute(insert(IncomingDocument), batch)
+                s.execute(insert(IncomingText), texts)
+            batch, texts = [], []
+    if services.engine.dialect.name == "postgresql":
+        with services.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
+def queries(rng: random.Random, n: int) -> list[SearchQuery]:
+    out = []
+    for _ in range(n):
+        # Query words: half among the 200 commonest (the hard case), half anywhere.
+        pool = VOCAB[:200] if rng.random() < 0.5 else VOCAB
+        terms = rng.sample(pool, rng.randint(1, 3))
+        exact = rng.random() < 0.2
+        q = SearchQuery(" ".join(terms) if exact else fold(" ".join(terms)), exact=exact)
+        if rng.random() < 0.3:
+            q.filters = {"doc_type": rng.choice(TYPES)}
+        if rng.random() < 0.3:
+            q.arrived_from = date(2025, rng.randint(1, 12), 1)
+            q.arrived_to = q.arrived_from + timedelta(days=60)
+        out.append(q)
+    return out
+
+
+def naive(session, q: SearchQuery) -> int:  # noqa: ANN001
+    stmt = select(IncomingDocument.id).join(
+        IncomingText, IncomingText.doc_id == IncomingDocument.id)
+    for w in words(fold(q.text)):
+        stmt = stmt.where(func.vn_fold(IncomingText.text).like(f"%{w}%"))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    session.execute(stmt.order_by(IncomingDocument.arrival_at.desc()).limit(50)).all()
+    return total
+
+
+def pct(values: list[float], p: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(len(values) * p))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--baseline-queries", type=int, default=20)
+    parser.add_argument("--postgres", default="", help="bench this PostgreSQL URL, not SQLite")
+    args = parser.parse_args()
+    rng = random.Random(30)
+    # The generated register is kept (bench/out/) and reused: generating 100,000 entries takes
+    # minutes; the queries are what is measured.
+    data_dir = Path(__file__).parent / "out" / f"search-{args.docs}"
+    fresh = args.postgres or not (data_dir / "vanthu.db").is_file()
+    if fresh and not args.postgres:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    settings = Settings(data_dir=data_dir if not args.postgres else tempfile.mkdtemp(),
+                        **({"database_url": args.postgres} if args.postgres else {}))
+    services = build_services(settings)
+    t = time.perf_counter()
+    if fresh:
+        populate(services, args.docs, rng)
+    print(f"search bench on {services.engine.dialect.name}: {args.docs} entries "
+          f"({'generated' if fresh else 'reused'} in {time.perf_counter() - t:.0f} s)")
+    qs = queries(rng, args.queries)
+    times, hits = [], []
+    with services.sessions() as s:
+        search(s, qs[0])  # warm the caches once
+        for q in qs:
+            t = time.perf_counter()
+            hits.append(search(s, q).total)
+            times.append(time.perf_counter() - t)
+        base = []
+        for q in qs[: args.baseline_queries]:
+            t = time.perf_counter()
+            naive(s, q)
+            base.append(time.perf_counter() - t)
+    slowest = sorted(zip(times, qs, hits, strict=True), key=lambda x: -x[0])[:5]
+    for t, q, n in slowest:
+        print(f"  slow: {t * 1000:6.1f} ms  {n:6d} hits  {q.text!r} exact={q.exact} "
+              f"filters={q.filters} from={q.arrived_from}")
+    print(f"intake.search: p50 {pct(times, .5):.1f} ms, p95 {pct(times, .95):.1f} ms, "
+          f"max {max(times) * 1000:.1f} ms over {len(qs)} queries "
+          f"(median {statistics.median(hits):.0f} hits)")
+    print(f"  baseline LIKE scan: p50 {pct(base, .5):.1f} ms, p95 {pct(base, .95):.1f} ms over "
+          f"{len(base)} queries;  p95 ratio {pct(times, .95) / pct(base, .95):.3f}")
+
+
+if __name__ == "__main__":
+    main()
