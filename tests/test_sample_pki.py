@@ -38,8 +38,6 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingRule,
 )
 
-pytest_plugins = ["tests.pki_fixtures"]
-
 REPO = Path(__file__).resolve().parent.parent
 SIGNING_USAGE = {"digital_signature", "non_repudiation"}
 

@@ -1,9 +1,5 @@
-"""Fixtures of the signing tests.
-
-The sample-PKI fixtures come from ``tests/pki_fixtures.py``. pytest refuses ``pytest_plugins``
-outside the root conftest, so they are imported here explicitly until tests/conftest.py registers
-the plugin for everyone.
-"""
+"""Fixtures of the signing tests. The sample-PKI fixtures (``sample_pki``, ``pki_services``,
+``softhsm_token``) come from ``tests/pki_fixtures.py``, registered in ``tests/conftest.py``."""
 
 from __future__ import annotations
 
@@ -16,7 +12,6 @@ import pytest
 
 from signing.keys import load_pkcs12
 from signing.trust import TrustSettings, load_certificates
-from tests.pki_fixtures import pki_services, sample_pki, softhsm_token  # noqa: F401
 from tests.signing.docgen import make_directive
 
 
@@ -36,19 +31,19 @@ def directive(tmp_path, directive_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def chairman(sample_pki):  # noqa: F811
+def chairman(sample_pki):
     ident = sample_pki.identity("chairman")
     return load_pkcs12(ident.p12, ident.password)
 
 
 @pytest.fixture(scope="session")
-def seal_signer(sample_pki):  # noqa: F811
+def seal_signer(sample_pki):
     ident = sample_pki.identity("seal")
     return load_pkcs12(ident.p12, ident.password)
 
 
 @pytest.fixture(scope="session")
-def trust(sample_pki) -> TrustSettings:  # noqa: F811
+def trust(sample_pki) -> TrustSettings:
     return TrustSettings(
         trust_roots=load_certificates([sample_pki.root]),
         other_certs=load_certificates([sample_pki.intermediate]),
