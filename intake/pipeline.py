@@ -15,6 +15,7 @@ from intake.errors import InvalidField
 from intake.fieldmap import READ_FIELDS, convert, to_json
 from intake.receive import READ_JOB, VERIFY_JOB
 from intake.search import update_index
+from intake.suggest import TRAIN_JOB, run_training, suggest_unit
 from registry.audit import append
 from registry.documents import IncomingDocument, IncomingStatus
 from registry.filestore import record_blob
@@ -89,6 +90,7 @@ def read_document(services, doc_id: int) -> None:  # noqa: ANN001
             record_blob(session, searchable_ref, "application/pdf")
             doc.searchable_sha256 = searchable_ref.sha256
         update_index(doc, reading.text)
+        suggest_unit(session, services.settings, doc)
         doc.status = _after_reading(doc)
         flag_duplicates(session, doc)
         append(session, "system", "incoming.read", "incoming", doc_id,
@@ -133,4 +135,4 @@ def verify_document(services, doc_id: int) -> None:  # noqa: ANN001
                clock=services.clock)
 
 
-HANDLERS = {READ_JOB: read_document, VERIFY_JOB: verify_document}
+HANDLERS = {READ_JOB: read_document, VERIFY_JOB: verify_document, TRAIN_JOB: run_training}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from intake.errors import IntakeError
 from intake.review import ensure_editable
+from intake.suggest import maybe_schedule_training
 from registry.audit import append
 from registry.clock import VN_TZ
 from registry.documents import (
@@ -58,6 +59,7 @@ def assign(
     doc.status = IncomingStatus.ASSIGNED.value
     doc.due_date = deadline
     session.flush()
+    maybe_schedule_training(session, clock)
     append(session, actor, "incoming.assigned", "incoming", doc.id,
            {"lead": lead.code, "cooperating": [u.code for u in cooperating],
             "deadline": deadline.isoformat() if deadline else None, "instruction": instruction},

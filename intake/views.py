@@ -21,7 +21,7 @@ def document_json(session, doc: IncomingDocument, with_text: bool = False) -> di
         }
         for name in values
     }
-    units = {u.id: u.code for u in session.query(Unit).all()} if doc.assignments else {}
+    units = {u.id: u.code for u in session.query(Unit).all()}
     out: dict[str, Any] = {
         "id": doc.id,
         "arrival_number": doc.arrival_number,
@@ -40,6 +40,10 @@ def document_json(session, doc: IncomingDocument, with_text: bool = False) -> di
             if fields[n]["confidence"] is not None and fields[n]["confidence"] < 0.9
         ),
         "reading_error": doc.reading_error,
+        "suggested_unit": (
+            {"unit": units.get(doc.suggested_unit_id), "confidence": doc.suggestion_confidence}
+            if doc.suggested_unit_id else None
+        ),
         "read": doc.read_at is not None,
         "signatures": {
             "indication": doc.signature_indication,

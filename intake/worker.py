@@ -59,7 +59,7 @@ def run_one(services, worker: str, handlers: dict[str, Handler] | None = None) -
             return False
         job_id, kind, subject = job.id, job.kind, job.subject_id
     try:
-        handlers[kind](services, int(subject))
+        handlers[kind](services, int(subject) if subject is not None else None)
     except Exception as exc:  # the job failed; record why and let it be retried
         reason = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
         with services.transaction() as session:

@@ -101,6 +101,17 @@ def show(
     typer.echo(f"  signatures         {sig['indication'] or 'not checked yet'}")
 
 
+@incoming_app.command("train")
+def train_units() -> None:
+    """Retrain the unit suggestions from the register's routed documents."""
+    from intake.suggest import MIN_EXAMPLES, train
+
+    learned = train(open_services())
+    if not learned:
+        fail(f"not enough routed documents to learn from (at least {MIN_EXAMPLES}, two units)")
+    typer.echo(f"learned from {learned} routed documents")
+
+
 def worker(threads: int = typer.Option(2, help="Worker threads.")) -> None:
     """Run the background jobs (reading, verification) until interrupted."""
     services = open_services()
