@@ -11,11 +11,13 @@ import vanthu
 from intake.routes import router as intake_router
 from intake.worker import WorkerPool
 from registry import db
+from signing.routes import router as verify_router
 from vanthu.auth import install_auth
 from vanthu.errors import install_error_handlers
 from vanthu.logging import configure_logging, get_logger
 from vanthu.services import Services, build_services
 from vanthu.settings import Settings, load_settings
+from vanthu.web.verify_page import router as verify_page_router
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -51,6 +53,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     install_auth(app)
     app.include_router(intake_router)
+    app.include_router(verify_router)
+    app.include_router(verify_page_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict:

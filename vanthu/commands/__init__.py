@@ -1,1 +1,1 @@
-"""CLI command groups. Each module here defines ``register(app)`` and is loaded by ``vanthu.cli``."""
+"""CLI command groups: each module here defines ``register(app)``; ``vanthu.cli`` loads them."""
