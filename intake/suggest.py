@@ -14,8 +14,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ocr.classify import Example, UnitClassifier
-from ocr.errors import ClassifyError
 from registry.documents import Assignment, AssignmentRole, IncomingDocument
 from registry.jobs import enqueue
 from registry.org import Unit
@@ -24,7 +22,7 @@ TRAIN_JOB = "intake.train"
 RETRAIN_EVERY = 20
 MIN_EXAMPLES = 20
 
-_cache: dict[Path, tuple[float, UnitClassifier]] = {}
+_cache: dict[Path, tuple[float, object]] = {}
 _lock = threading.Lock()
 
 
@@ -32,7 +30,10 @@ def model_path(settings) -> Path:  # noqa: ANN001
     return settings.data_dir / "models" / "units.joblib"
 
 
-def load_model(settings) -> UnitClassifier | None:  # noqa: ANN001
+def load_model(settings):  # noqa: ANN001, ANN201
+    """The saved UnitClassifier, or None. (scikit-learn is imported on first use, not at start.)"""
+    from ocr.classify import UnitClassifier
+
     path = model_path(settings)
     try:
         mtime = path.stat().st_mtime
@@ -58,7 +59,9 @@ def suggest_unit(session, settings, doc: IncomingDocument) -> None:  # noqa: ANN
     doc.suggestion_confidence = round(suggestion.confidence, 3)
 
 
-def examples(session) -> list[Example]:  # noqa: ANN001
+def examples(session) -> list:  # noqa: ANN001
+    from ocr.classify import Example
+
     leads = session.execute(
         select(Assignment.document_id, Unit.code)
         .join(Unit, Unit.id == Assignment.unit_id)
@@ -81,6 +84,9 @@ def examples(session) -> list[Example]:  # noqa: ANN001
 
 def train(services) -> int:  # noqa: ANN001
     """Fit on the register and save the model; returns how many examples it learned from."""
+    from ocr.classify import UnitClassifier
+    from ocr.errors import ClassifyError
+
     with services.sessions() as session:
         data = examples(session)
     if len(data) < MIN_EXAMPLES or len({e.unit for e in data}) < 2:

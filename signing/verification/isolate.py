@@ -15,6 +15,8 @@ import pickle
 import resource
 import select
 import signal
+import socket
+import stat
 import struct
 import threading
 import time
@@ -49,10 +51,12 @@ class _Worker:
         _preload()
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover — runs in the child
             os.close(to_child_w)
             os.close(from_child_r)
+            _detach_from_parent(parent)
             _child_main(to_child_r, from_child_w, memory_limit_mb)
         os.close(to_child_r)
         os.close(from_child_w)
@@ -200,6 +204,36 @@ def _reap(pid: int) -> None:
 def _preload() -> None:
     """Import what workers use before forking, so that no worker waits on an import lock."""
     from . import pdf_report, render, speedups  # noqa: F401
+
+
+def _detach_from_parent(parent: int) -> None:  # pragma: no cover — runs in the child
+    """A forked worker must not outlive its parent, nor keep what the parent listens on.
+
+    Its siblings hold copies of its pipe, so the pipe alone never tells it that the parent died
+    (a SIGKILLed server); a watcher thread does. Listening sockets inherited from a server are
+    closed at once, so that a restarted server can bind its port while old workers wind down.
+    """
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
+        fd = int(name)
+        try:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+            probe = socket.socket(fileno=os.dup(fd))
+            try:
+                listening = probe.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            finally:
+                probe.close()
+            if listening:
+                os.close(fd)
+        except OSError:
+            continue
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _child_main(recv_fd: int, send_fd: int, memory_limit_mb: int) -> None:  # pragma: no cover

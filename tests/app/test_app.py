@@ -44,14 +44,14 @@ def test_vanthu_serve_creates_the_database_and_answers(tmp_path):
         env=env, stderr=subprocess.PIPE, text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded 2-core CI machine starts slowly
         while True:
             try:
                 answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
                 break
             except httpx.TransportError:
                 assert proc.poll() is None, proc.stderr.read()
-                assert time.monotonic() < deadline, "vanthu serve did not answer within 30 s"
+                assert time.monotonic() < deadline, "vanthu serve did not answer within 90 s"
                 time.sleep(0.2)
         assert answer.json()["status"] == "ok"
         assert (tmp_path / "data" / "vanthu.db").is_file()

@@ -91,7 +91,7 @@ def _serve(settings, port: int) -> subprocess.Popen:
            "VANTHU_DATABASE_URL": settings.database_url, "VANTHU_WORKERS": "2"}
     proc = subprocess.Popen([sys.executable, "-m", "vanthu", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded 2-core CI machine starts slowly
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
