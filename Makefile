@@ -26,8 +26,9 @@ help:
 	@echo "make run   — install what is missing, start the sample PKI services and serve on http://127.0.0.1:8000"
 	@echo "make test  — install what is missing and run the whole test suite"
 
+# The demo signs with the sample PKI's time-stamping authority on loopback.
 run: deps pki demo pki-services
-	$(VENV)/bin/vanthu serve
+	VANTHU_TSA_URL=http://127.0.0.1:$(PKI_PORT)/vanthu-sample/tsa/tsa $(VENV)/bin/vanthu serve
 
 test: deps test-deps pki
 	@bash .ci/pytest.sh

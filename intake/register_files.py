@@ -1,19 +1,36 @@
 """A register written as CSV, XLSX, or a printable PDF laid out like the paper book: a cover
 with the decree's fields (Năm, Từ ngày … đến ngày, Từ số … đến số, Quyển số), then the table
-with its numbered columns on landscape A4 pages."""
+with its numbered columns on landscape A4 pages.
+
+The writers take any register with the attributes of :class:`RegisterLike` — the incoming and
+tracking registers of ``intake.registers`` and the outgoing register of ``signing.workflow``."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from intake.registers import Register
+
+class RegisterLike(Protocol):
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    period_from: date
+    period_to: date
+    first_number: int | None
+    last_number: int | None
+    year: int
+
+
+Register = RegisterLike  # the name the writers' signatures use
 
 FONT_CANDIDATES = [
     ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
@@ -46,8 +63,9 @@ def to_xlsx(register: Register) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     for row in register.rows:
         sheet.append(row)
-    for i, _ in enumerate(register.columns):
-        sheet.column_dimensions[chr(ord("A") + i)].width = 14 if i != 5 else 48
+    for i, name in enumerate(register.columns):
+        wide = "trích yếu" in name or "Tên loại, số" in name
+        sheet.column_dimensions[chr(ord("A") + i)].width = 48 if wide else 14
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

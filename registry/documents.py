@@ -167,6 +167,14 @@ class OutgoingDocument(DocumentFields, Base):
     retained_copy_holder: Mapped[str | None] = mapped_column(String(200))  # bản lưu
     issued_amount: Mapped[int | None] = mapped_column(Integer)  # số lượng bản
     draft_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    # The draft with its signature fields, number/date fields and QR code, before any signature.
+    prepared_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    # Which kind of book numbers it (outgoing, legal, advisory, copies); the type picks the book.
+    book_kind: Mapped[str] = mapped_column(
+        String(20), default="outgoing", server_default="outgoing"
+    )
+    # Random public code of the verification page the QR code on the document links to.
+    verify_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     signed_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
     issued_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
     appendices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     verify_rate_limit_per_minute: int = 30
     verify_offline: bool = False
 
+    tsa_url: str = ""  # time-stamping authority for signatures (B-T and above)
+    outgoing_level: str = "B-LT"  # PAdES level of the organization's seal signature
+    public_url: str = ""  # base of links printed on issued documents; default http://host:port
+    outgoing_font: Path | None = None  # font for number and date; default: the draft's own
+
     upload_max_bytes: int = 200 * 1024 * 1024
     workers: int = 2  # background worker threads in `vanthu serve` (0: none)
 
