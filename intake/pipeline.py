@@ -78,7 +78,7 @@ def read_document(services, doc_id: int) -> None:  # noqa: ANN001
                    {"reason": str(exc)}, clock=services.clock)
         return
 
-    searchable = ocr.searchable_copy(reading) if reading.ocr_pages else None
+    searchable = ocr.searchable_copy(data, reading) if reading.ocr_pages else None
     searchable_ref = services.blobs.put(searchable) if searchable else None
     with services.transaction() as session:
         doc = _load(session, doc_id)

@@ -1,0 +1,155 @@
+"""Speed of ``ocr.read``, each figure beside its baseline measured in the same run:
+
+1. seconds per OCR'd page: ``ocr.read`` on an image vs bare ``tesseract IMG - -l vie`` on the same
+   image (both single-threaded, OMP_THREAD_LIMIT=1; bare with OpenMP's default shown too);
+2. time until page-1 fields are ready for a 10-page scan, and the whole scan;
+3. pages/s of text-layer PDFs (fields included, 2 workers) vs ``pdftotext`` on the same file;
+4. training the unit classifier on 10,000 documents.
+
+    .venv/bin/python bench/ocr_speed.py [--pages 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pypdfium2 as pdfium  # noqa: E402
+
+import ocr  # noqa: E402
+from ocr.classify import Example, UnitClassifier  # noqa: E402
+from ocr.pages import read_pdf_pages  # noqa: E402
+from tests.corpus.build import make_born_digital, make_scan  # noqa: E402
+from tests.corpus.content import make_document  # noqa: E402
+
+
+def _bare_tesseract(path: Path, omp_one: bool) -> float:
+    env = dict(os.environ)
+    if omp_one:
+        env["OMP_THREAD_LIMIT"] = "1"
+    else:
+        env.pop("OMP_THREAD_LIMIT", None)
+    t = time.perf_counter()
+    subprocess.run(["tesseract", str(path), "-", "-l", "vie"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def per_page(tmp: Path, pages: int) -> None:
+    images = []
+    for k in range(pages):
+        s = make_scan(300 + k, "scan300", pages=1)
+        img = pdfium.PdfDocument(s.data)[0].render(scale=300 / 72).to_pil()
+        path = tmp / f"page{k}.png"
+        img.save(path, dpi=(300, 300))
+        images.append(path)
+    ocr.read(images[0])  # start the workers outside the timing
+    ours, bare1, bare_omp = [], [], []
+    for path in images:  # interleaved, so that machine load hits both alike
+        t = time.perf_counter()
+        ocr.read(path)
+        ours.append(time.perf_counter() - t)
+        bare1.append(_bare_tesseract(path, True))
+        bare_omp.append(_bare_tesseract(path, False))
+    a, b, c = (sum(x) / len(x) for x in (ours, bare1, bare_omp))
+    print(f"1. OCR, 300 dpi PNG, {pages} pages, one page at a time:")
+    print(f"   ocr.read (orientation, deskew, red-stamp pass, fields) {a:6.2f} s/page")
+    print(f"   bare tesseract -l vie, OMP_THREAD_LIMIT=1             {b:6.2f} s/page")
+    print(f"   bare tesseract -l vie, OpenMP default                 {c:6.2f} s/page")
+    print(f"   ratio ocr.read / bare (same threads)                  {a / b:6.2f}x "
+          "(target ≤ 1.15x)")
+
+
+def first_page(tmp: Path) -> None:
+    hint = 10
+    while True:  # the page count follows from the body's length: ask until it is 10
+        s = make_scan(77, "scan300", pages=hint)
+        n = len(pdfium.PdfDocument(s.data))
+        if n >= 10:
+            break
+        hint += 2
+    ready: list[float] = []
+    t = time.perf_counter()
+    reading = ocr.read(s.data, on_first_page=lambda f: ready.append(time.perf_counter() - t))
+    total = time.perf_counter() - t
+    path = tmp / "p1.png"
+    pdfium.PdfDocument(s.data)[0].render(scale=300 / 72).to_pil().save(path, dpi=(300, 300))
+    bare = _bare_tesseract(path, True)
+    print(f"2. {n}-page 300 dpi scan (signature page last), 2 workers:")
+    print(f"   page-1 fields ready after {ready[0]:6.2f} s (target < 4 s); number "
+          f"{reading.fields['number'].value!r}")
+    print(f"   whole document          {total:6.2f} s = {total / n:5.2f} s/page "
+          f"({n / total * 60:5.1f} pages/min)")
+    print(f"   baseline: bare tesseract on page 1 alone {bare:6.2f} s "
+          f"(ratio {ready[0] / bare:4.2f}x); load average {os.getloadavg()[0]:.1f}")
+
+
+def text_layer(tmp: Path) -> None:
+    s = make_born_digital(5, pages=400)
+    path = tmp / "digital.pdf"
+    path.write_bytes(s.data)
+    n = len(pdfium.PdfDocument(s.data))
+    ocr.read(path)  # warm
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        reading = ocr.read(path)
+        runs.append(time.perf_counter() - t)
+    assert not reading.ocr_pages
+    ours = min(runs)
+    t = time.perf_counter()
+    subprocess.run(["pdftotext", str(path), "-"], check=True, stdout=subprocess.DEVNULL)
+    base = time.perf_counter() - t
+    # The same work in this process: pages per CPU-second, what each core adds when idle.
+    cpu = time.process_time()
+    read_pdf_pages(str(path), list(range(1, n)), frozenset())
+    per_core = (n - 1) / (time.process_time() - cpu)
+    print(f"3. text-layer PDF, {n} pages, fields included (best of 3):")
+    print(f"   ocr.read  {n / ours:7.0f} pages/s wall, 2 workers (target ≥ 200 on 2 cores)")
+    print(f"   one core  {per_core:7.0f} pages per CPU-second (text pages, no fields)")
+    print(f"   pdftotext {n / base:7.0f} pages/s (one process)   ratio {base / ours:5.2f}x")
+    print(f"   load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def training() -> None:
+    rng = random.Random(1)
+    examples = []
+    for _ in range(10_000):
+        doc = make_document(rng)
+        text = " ".join([doc.abstract, *doc.body[:3]])
+        examples.append(Example(text, doc.issuing_org))
+    t = time.perf_counter()
+    UnitClassifier().fit(examples)
+    took = time.perf_counter() - t
+    units = len({e.unit for e in examples})
+    print(f"4. unit classifier: trained on {len(examples)} documents ({units} units) in "
+          f"{took:5.1f} s (target < 30 s)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pages", type=int, default=4, help="pages for the per-page comparison")
+    ap.add_argument("--only", nargs="*", default=["1", "2", "3", "4"])
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        if "1" in args.only:
+            per_page(tmp, args.pages)
+        if "2" in args.only:
+            first_page(tmp)
+        if "3" in args.only:
+            text_layer(tmp)
+        if "4" in args.only:
+            training()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The work done for one page, in a worker process: open the document, read the text layer or
+render the page, straighten it and OCR it."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from ocr.errors import ReadError
+from ocr.imageprep import correct
+from ocr.limits import Limits
+from ocr.lines import group_lines, page_text
+from ocr.model import PageReading
+from ocr.redmarks import read_red_marks
+from ocr.sniff import check_image_size
+from ocr.tesseract import ocr_image
+from ocr.textlayer import read_text_layer
+
+Image.MAX_IMAGE_PIXELS = None  # we check sizes ourselves, with our own limit and message
+
+
+@functools.lru_cache(maxsize=2)
+def _open_pdf(path: str, stamp: tuple[int, float]) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise ReadError("the PDF is encrypted with a password", "encrypted") from exc
+        raise ReadError(f"the PDF cannot be parsed: {msg}", "bad_pdf") from exc
+
+
+def open_pdf(path: str) -> pdfium.PdfDocument:
+    st = os.stat(path)
+    return _open_pdf(path, (st.st_size, st.st_mtime))
+
+
+def count_pages(path: str, kind: str, limits: Limits) -> int:
+    if kind == "pdf":
+        n = len(open_pdf(path))
+    else:
+        try:
+            with Image.open(path) as img:
+                check_image_size(img.width, img.height, limits)
+                n = getattr(img, "n_frames", 1)
+                if kind == "png":
+                    img.verify()  # checks every chunk's CRC: finds truncation without decoding
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ReadError(f"the {kind.upper()} image cannot be decoded: {exc}",
+                            "bad_image") from exc
+    if n == 0:
+        raise ReadError("the document has no pages", "no_pages")
+    if n > limits.max_pages:
+        raise ReadError(f"the document has {n} pages, more than the limit of "
+                        f"{limits.max_pages}", "too_many_pages")
+    return n
+
+
+def read_pdf_pages(path: str, indices: list[int],
+                   with_lines: frozenset[int] | None = None) -> list[PageReading]:
+    """Text-layer readings; a page whose text layer does not hold its text comes back with
+    source "pending" (to be OCR'd) and its measured coverage. Pages not in ``with_lines``
+    (all when None) may come back with text but no lines."""
+    pdf = open_pdf(path)
+    out: list[PageReading] = []
+    for i in indices:
+        page = pdf[i]
+        try:
+            layer = read_text_layer(page, i + 1, with_lines is None or i in with_lines)
+        finally:
+            page.close()
+        source = "pending" if layer.needs_ocr else "text"
+        text = layer.plain if layer.plain is not None else page_text(layer.lines)
+        out.append(PageReading(i + 1, source, text, layer.lines, layer.coverage))
+    return out
+
+
+def _render_pdf_page(path: str, index: int, dpi: int,
+                     limits: Limits) -> tuple[np.ndarray, int]:
+    page = open_pdf(path)[index]
+    try:
+        w, h = page.get_size()
+        if w <= 0 or h <= 0:
+            raise ReadError(f"page {index + 1} has no area", "bad_pdf")
+        max_dpi = int(72 * (limits.max_image_pixels / (w * h)) ** 0.5)
+        dpi = min(dpi, max_dpi)
+        bitmap = page.render(scale=dpi / 72, may_draw_forms=True)
+        arr = bitmap.to_numpy()
+        if arr.ndim == 3:  # pdfium renders BGR(A)
+            arr = arr[..., 2::-1]
+        return arr, dpi
+    finally:
+        page.close()
+
+
+def _load_image_frame(path: str, index: int, kind: str, limits: Limits,
+                      dpi: int) -> tuple[np.ndarray, int]:
+    try:
+        with Image.open(path) as img:
+            img.seek(index)
+            check_image_size(img.width, img.height, limits)
+            img.load()
+            info_dpi = img.info.get("dpi")
+            if img.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+                arr = np.asarray(img.convert("RGB"))
+            else:
+                arr = np.asarray(img.convert("L"))
+    except ReadError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ReadError(f"the {kind.upper()} image (page {index + 1}) cannot be decoded: "
+                        f"{exc}", "bad_image") from exc
+    own = int(round(float(info_dpi[0]))) if info_dpi else 0
+    if own < 70 or own > 1200:
+        # No usable resolution: assume an A4-width scan.
+        own = max(70, int(round(arr.shape[1] / 8.27)))
+    return arr, own
+
+
+def ink_grey(arr: np.ndarray) -> np.ndarray:
+    """Grey for OCR: red ink (seals, stamps) and, below the header, blue ink (signatures)
+    become paper; black text stays, even where a seal covers it. Blue stays in the header,
+    where numbers and days are written in by hand."""
+    if arr.ndim == 2:
+        return arr
+    r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
+    # uint8 arithmetic, clipped so that +35 cannot wrap (a page is 9 Mpx: no int16 copies)
+    paper = r > np.minimum(np.maximum(g, b), 219) + 35  # saturated red, even after JPEG
+    top = int(arr.shape[0] * 0.3)
+    paper[top:] |= b[top:] > np.minimum(r[top:], 209) + 45  # blue ink below the header
+    grey = r.copy()  # the red channel already fades red ink
+    grey[paper] = 255
+    return grey
+
+
+def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
+             want_pdf: bool = False, coverage: float = 0.0) -> PageReading:
+    if kind == "pdf":
+        arr, used_dpi = _render_pdf_page(path, index, dpi, limits)
+    else:
+        arr, used_dpi = _load_image_frame(path, index, kind, limits, dpi)
+    img = Image.fromarray(ink_grey(arr))
+    img, fix = correct(img, used_dpi)
+    out = ocr_image(img, used_dpi, want_pdf=want_pdf, timeout=limits.page_timeout)
+    words = out.words
+    if index == 0 and arr.ndim == 3:
+        if fix.rotation:
+            arr = np.rot90(arr, k=-fix.rotation // 90)  # rot90 turns counter-clockwise
+        words = words + read_red_marks(arr, used_dpi, fix.skew)
+    lines = group_lines(words, index + 1)
+    conf = (sum(w.confidence for w in out.words) / len(out.words)) if out.words else 0.0
+    return PageReading(index + 1, "ocr", page_text(lines), lines, coverage, fix.rotation, fix.skew,
+                       used_dpi, conf, out.pdf)
