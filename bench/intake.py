@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -34,13 +36,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
 
 import ocr  # noqa: E402
 from registry.jobs import Job  # noqa: E402
 from registry.org import ApiToken, add_user  # noqa: E402
 from tests.intake.docs import letter_pdf  # noqa: E402
-from vanthu.app import create_app  # noqa: E402
 from vanthu.auth import new_token  # noqa: E402
 from vanthu.services import build_services  # noqa: E402
 from vanthu.settings import Settings  # noqa: E402
@@ -90,24 +90,32 @@ def floor(docs: list[bytes], n_clients: int) -> float:
     return run_clients(n_clients, docs, send)
 
 
-def serve(services) -> tuple[uvicorn.Server, str]:  # noqa: ANN001
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1",
-                                           port=0, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    return server, f"http://127.0.0.1:{port}"
+def serve(data_dir: str, workers: int) -> tuple[subprocess.Popen, str]:
+    """`vanthu serve` in its own process, as in production: the clients' CPU is not its CPU."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "VANTHU_DATA_DIR": data_dir, "VANTHU_WORKERS": str(workers),
+           "VANTHU_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen([sys.executable, "-m", "vanthu", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            httpx.get(base + "/healthz", timeout=1)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
 
 
 def receive_path(docs: list[bytes], n_clients: int, workers: int) -> tuple[float, object]:
-    services = build_services(Settings(data_dir=tempfile.mkdtemp(prefix="bench-intake-"),
-                                       workers=workers))
+    data_dir = tempfile.mkdtemp(prefix="bench-intake-")
+    services = build_services(Settings(data_dir=data_dir))
     with services.transaction() as s:
         user = add_user(s, "clerk", "Clerk", ["clerk"])
         token, digest = new_token()
         s.add(ApiToken(user_id=user.id, name="bench", token_sha256=digest))
-    server, base = serve(services)
+    server, base = serve(data_dir, workers)
     latencies: list[float] = []
 
     def send(k: int, chunk: list[bytes]) -> None:
@@ -143,7 +151,7 @@ def main() -> None:
 
     base = floor(docs, args.clients)
     elapsed, (services, server, lat) = receive_path(docs, args.clients, workers=0)
-    server.should_exit = True
+    server.terminate()
     rate, base_rate = args.docs / elapsed, args.docs / base
     print(f"receive path: {rate:7.1f} docs/s  (median {statistics.median(lat) * 1000:.0f} ms, "
           f"p95 {sorted(lat)[int(len(lat) * 0.95)] * 1000:.0f} ms per upload)")
@@ -155,7 +163,7 @@ def main() -> None:
     elapsed, (services, server, _) = receive_path(rdocs, args.clients, workers=2)
     wait_for_jobs(services)
     full = args.read_docs / (time.perf_counter() - start)
-    server.should_exit = True
+    server.terminate()
     t = time.perf_counter()
     for data in rdocs:
         ocr.read(data)

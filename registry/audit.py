@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, select, text
+from sqlalchemy import JSON, Integer, String, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.clock import Clock, as_utc, utc_now
@@ -90,32 +90,28 @@ def append(
     subject_id: str | int,
     payload: dict[str, Any] | None = None,
     clock: Clock = utc_now,
-) -> AuditEvent:
-    """Append an event in the caller's transaction; it commits, or not, with its change."""
+) -> str:
+    """Append an event in the caller's transaction; it commits, or not, with its change.
+
+    Returns the event's hash. Plain statements, not the ORM: every audited change runs this
+    while it holds the database's write lock, so it is kept short."""
     payload = _canonical(dict(payload or {}))
     row = session.execute(_TAKE_HEAD).one_or_none()
     if row is None:  # first event of this database
-        session.add(AuditHead(id=1, seq=0, hash=GENESIS))
-        session.flush()
+        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
         row = session.execute(_TAKE_HEAD).one()
     seq, prev = row
     at = as_utc(clock())  # both databases keep microseconds, so the row recomputes its hash
     digest = event_hash(seq, at, actor, action, subject_type, str(subject_id), payload, prev)
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        payload=payload,
-        prev_hash=prev,
-        hash=digest,
-    )
-    session.add(event)
-    session.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": digest})
-    session.flush()
-    return event
+    session.execute(insert(AuditEvent).values(
+        seq=seq, at=at, actor=actor, action=action, subject_type=subject_type,
+        subject_id=str(subject_id), payload=payload, prev_hash=prev, hash=digest,
+    ))
+    session.execute(_SET_HEAD, {"h": digest})
+    return digest
+
+
+_SET_HEAD = text("UPDATE audit_head SET hash = :h WHERE id = 1")
 
 
 @dataclass(frozen=True)

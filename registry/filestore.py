@@ -152,11 +152,13 @@ class Blob(Base):
 
 def record_blob(
     session: Session, ref: BlobRef, media_type: str = "application/octet-stream"
-) -> Blob:
+) -> None:
     """The row for a blob that ``put`` made durable; idempotent for content stored before."""
-    blob = session.get(Blob, ref.sha256)
-    if blob is None:
-        blob = Blob(sha256=ref.sha256, size=ref.size, media_type=media_type)
-        session.add(blob)
-        session.flush()
-    return blob
+    dialect = session.get_bind().dialect.name
+    values = {"sha256": ref.sha256, "size": ref.size, "media_type": media_type,
+              "created_at": utc_now()}
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(Blob).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Text, or_, select, update
+from sqlalchemy import JSON, Index, Integer, String, Text, insert, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.clock import Clock, utc_now
@@ -53,17 +53,14 @@ def enqueue(
     priority: int = 3,
     max_attempts: int = 3,
     clock: Clock = utc_now,
-) -> Job:
-    job = Job(
-        kind=kind,
-        subject_id=None if subject_id is None else str(subject_id),
-        payload=payload or {},
-        priority=priority,
-        max_attempts=max_attempts,
-        run_after=clock(),
-    )
-    session.add(job)
-    return job
+) -> None:
+    """Queue a job in the caller's transaction (it runs only if that transaction commits)."""
+    now = clock()
+    session.execute(insert(Job).values(
+        kind=kind, subject_id=None if subject_id is None else str(subject_id),
+        payload=payload or {}, priority=priority, status=JobStatus.QUEUED.value, attempts=0,
+        max_attempts=max_attempts, run_after=now, created_at=now,
+    ))
 
 
 def claim(
