@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from intake.textfold import fold, similarity
-from registry.documents import IncomingDocument, IncomingStatus
+from registry.documents import IncomingDocument, IncomingStatus, IncomingText
 
 RESCAN_SIMILARITY = 0.8
 RESCAN_WINDOW = timedelta(days=120)
@@ -58,19 +57,20 @@ def find_duplicates(session, doc: IncomingDocument) -> list[DuplicateWarning]:  
         near = [IncomingDocument.arrival_at >= since]
         if doc.organ_name:
             near.append(IncomingDocument.organ_name == doc.organ_name)
-        candidates = session.scalars(
-            select(IncomingDocument)
-            .options(selectinload(IncomingDocument.body))
+        # Only the signatures are read, never the candidates' text.
+        candidates = session.execute(
+            select(IncomingDocument.id, IncomingDocument.arrival_number,
+                   IncomingDocument.arrival_year, IncomingText.minhash)
+            .join(IncomingText, IncomingText.doc_id == IncomingDocument.id)
             .where(others, or_(*near))
             .order_by(IncomingDocument.id.desc())
             .limit(RESCAN_CANDIDATES)
         ).all()
         seen = {w.document_id for w in found}
-        for cand in candidates:
-            score = similarity(signature, cand.body.minhash if cand.body else [])
-            if score >= RESCAN_SIMILARITY and cand.id not in seen:
-                found.append(DuplicateWarning(cand.id, cand.arrival_number, cand.arrival_year,
-                                              "near_identical_text", score))
+        for cand_id, number, year, cand_hash in candidates:
+            score = similarity(signature, cand_hash or [])
+            if score >= RESCAN_SIMILARITY and cand_id not in seen:
+                found.append(DuplicateWarning(cand_id, number, year, "near_identical_text", score))
     return sorted(found, key=lambda w: (w.reason != "same_identity", w.document_id))
 
 

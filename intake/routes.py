@@ -20,39 +20,20 @@ from intake.search import SearchQuery, search
 from intake.views import document_json, summary_json
 from registry.documents import Assignment
 from registry.errors import NotFound
-from registry.org import Role, User, has_role, unit_by_code
+from registry.org import User, unit_by_code
 
 router = APIRouter(prefix="/api", tags=["incoming"])
 
 
-def _user(request: Request, *roles: Role, unit_id: int | None = None) -> User:
-    user: User | None = getattr(request.state, "user", None)
-    if user is None:
-        raise HTTPException(401, {"code": "unauthenticated",
-                                  "message": {"vi": "Cần đăng nhập", "en": "sign-in required"}})
-    if roles and not any(has_role(user, r, unit_id) for r in (*roles, Role.ADMIN)):
-        raise HTTPException(403, {"code": "forbidden", "message": {
-            "vi": "Không có quyền thực hiện", "en": f"needs the role {' or '.join(roles)}"}})
-    return user
-
-
-def _may_read(user: User, doc) -> bool:  # noqa: ANN001
-    """Clerks, leaders and admins see the register; others see what their units handle."""
-    if any(has_role(user, r) for r in (Role.ADMIN, Role.CLERK)) or any(
-        r.role == Role.LEADER and r.unit_id is None for r in user.roles
-    ):
-        return True
-    return any(has_role(user, r.role, a.unit_id) for a in doc.assignments for r in user.roles
-               if r.unit_id is not None)
+def _user(request: Request, unit_id: int | None = None) -> User:
+    """The caller. Which roles may call each route is the app's permission table (checked before
+    the route runs); ``unit_id`` asks that the caller's role cover that unit."""
+    return request.app.state.access.user(request, unit_id=unit_id)
 
 
 def _doc(session, request: Request, doc_id: int):  # noqa: ANN001, ANN202
-    user = _user(request)
     doc = get_document(session, doc_id)
-    if not _may_read(user, doc):
-        raise HTTPException(403, {"code": "forbidden", "message": {
-            "vi": "Văn bản không thuộc đơn vị của bạn", "en": "not a document of your unit"}})
-    return user, doc
+    return request.app.state.access.document(request, doc), doc
 
 
 @router.post("/incoming", summary="Receive one or many documents")
@@ -62,7 +43,7 @@ def receive_files(
     fields: str = Form("{}", description="JSON object of fields already known, e.g. urgency"),
     channel: str = Form("electronic", description="electronic or paper"),
 ) -> dict[str, Any]:
-    user = _user(request, Role.CLERK)
+    user = _user(request)
     try:
         known = json.loads(fields or "{}")
         if not isinstance(known, dict):
@@ -99,8 +80,9 @@ def search_incoming(
     services = request.app.state.services
     with services.sessions() as session:
         unit_id = unit_by_code(session, unit).id if unit else None
-        if not _sees_whole_register(user):
-            own = {r.unit_id for r in user.roles if r.unit_id is not None}
+        access = request.app.state.access
+        if not access.sees_whole_register(user):
+            own = access.own_units(user)
             if unit_id is None and len(own) == 1:
                 unit_id = next(iter(own))
             if unit_id not in own:
@@ -113,14 +95,9 @@ def search_incoming(
                 "items": [summary_json(d) for d in result.items]}
 
 
-def _sees_whole_register(user: User) -> bool:
-    return any(has_role(user, r) for r in (Role.ADMIN, Role.CLERK)) or any(
-        r.role == Role.LEADER and r.unit_id is None for r in user.roles)
-
-
 @router.get("/incoming/overdue", summary="Assignments past their deadline")
 def overdue_list(request: Request) -> dict[str, Any]:
-    _user(request, Role.LEADER, Role.CLERK)
+    _user(request)
     services = request.app.state.services
     with services.sessions() as session:
         return {"items": [{**summary_json(i.document), "unit_id": i.assignment.unit_id,
@@ -159,7 +136,7 @@ class FieldChanges(BaseModel):
 
 @router.post("/incoming/{doc_id}/fields", summary="Correct fields")
 def correct(request: Request, doc_id: int, body: FieldChanges) -> dict[str, Any]:
-    user = _user(request, Role.CLERK)
+    user = _user(request)
     services = request.app.state.services
     with services.transaction() as session:
         doc = get_document(session, doc_id)
@@ -169,7 +146,7 @@ def correct(request: Request, doc_id: int, body: FieldChanges) -> dict[str, Any]
 
 @router.post("/incoming/{doc_id}/confirm", summary="Confirm the entry")
 def confirm_entry(request: Request, doc_id: int, body: FieldChanges) -> dict[str, Any]:
-    user = _user(request, Role.CLERK)
+    user = _user(request)
     services = request.app.state.services
     with services.transaction() as session:
         doc = get_document(session, doc_id)
@@ -187,7 +164,7 @@ class Routing(BaseModel):
 
 @router.post("/incoming/{doc_id}/assign", summary="Route to units with a deadline")
 def assign_entry(request: Request, doc_id: int, body: Routing) -> dict[str, Any]:
-    user = _user(request, Role.LEADER)
+    user = _user(request)
     services = request.app.state.services
     with services.transaction() as session:
         doc = get_document(session, doc_id)
@@ -199,7 +176,7 @@ def assign_entry(request: Request, doc_id: int, body: Routing) -> dict[str, Any]
 
 @router.get("/units/{code}/suggested-deadline", summary="A deadline from the unit's history")
 def deadline_for(request: Request, code: str) -> dict[str, str]:
-    _user(request, Role.LEADER)
+    _user(request)
     services = request.app.state.services
     with services.sessions() as session:
         unit = unit_by_code(session, code)
@@ -218,7 +195,7 @@ def progress(request: Request, assignment_id: int, body: Progress) -> dict[str, 
         assignment = session.get(Assignment, assignment_id)
         if assignment is None:
             raise NotFound(f"no assignment {assignment_id}")
-        user = _user(request, Role.SPECIALIST, Role.LEADER, unit_id=assignment.unit_id)
+        user = _user(request, unit_id=assignment.unit_id)
         update_progress(session, assignment, body.status, user.username, services.clock,
                         body.reply)
         return document_json(session, assignment.document)
@@ -229,7 +206,7 @@ def queue(request: Request, code: str) -> dict[str, Any]:
     services = request.app.state.services
     with services.sessions() as session:
         unit = unit_by_code(session, code)
-        _user(request, Role.SPECIALIST, Role.LEADER, Role.CLERK, unit_id=unit.id)
+        _user(request, unit_id=unit.id)
         return {"items": [{**summary_json(i.document), "assignment_id": i.assignment.id,
                            "role": i.assignment.role, "overdue": i.overdue}
                           for i in unit_queue(session, unit.id, services.clock)]}
@@ -241,7 +218,7 @@ class Recall(BaseModel):
 
 @router.post("/incoming/{doc_id}/recall", summary="The issuer recalled the document")
 def recall_entry(request: Request, doc_id: int, body: Recall) -> dict[str, Any]:
-    user = _user(request, Role.CLERK)
+    user = _user(request)
     services = request.app.state.services
     with services.transaction() as session:
         doc = get_document(session, doc_id)
@@ -254,7 +231,7 @@ def register_export(
     request: Request, kind: str, date_from: date = Query(alias="from"),
     date_to: date = Query(alias="to"), format: str = "csv",
 ) -> Response:
-    _user(request, Role.CLERK, Role.LEADER)
+    _user(request)
     builders = {"incoming": incoming_register, "tracking": tracking_register}
     if kind not in builders:
         raise NotFound(f"no register {kind!r}: incoming or tracking")

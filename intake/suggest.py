@@ -32,13 +32,13 @@ def model_path(settings) -> Path:  # noqa: ANN001
 
 def load_model(settings):  # noqa: ANN001, ANN201
     """The saved UnitClassifier, or None. (scikit-learn is imported on first use, not at start.)"""
-    from ocr.classify import UnitClassifier
-
     path = model_path(settings)
     try:
         mtime = path.stat().st_mtime
     except FileNotFoundError:
         return None
+    from ocr.classify import UnitClassifier
+
     with _lock:
         cached = _cache.get(path)
         if cached is None or cached[0] != mtime:
