@@ -11,7 +11,7 @@ STAMPS := .make
 # Debian packages the service needs at run time, and the extra ones only the tests need.
 RUN_DEBS := tesseract-ocr tesseract-ocr-vie softhsm2 poppler-utils qpdf \
             fonts-noto-core fonts-liberation2 opensc
-TEST_DEBS :=
+TEST_DEBS := chromium
 
 PKI_DIR := certs-sample
 PKI_MANIFEST := $(PKI_DIR)/generated/manifest.json

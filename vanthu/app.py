@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import text
 
 import vanthu
+from intake import register_files
 from intake.routes import router as intake_router
 from intake.worker import WorkerPool
 from registry import db
 from signing.routes import router as verify_router
-from vanthu.auth import install_auth
+from signing.workflow.routes import router as outgoing_router
+from vanthu.auth import enforce, install_auth
 from vanthu.errors import install_error_handlers
 from vanthu.logging import configure_logging, get_logger
 from vanthu.services import Services, build_services
 from vanthu.settings import Settings, load_settings
+from vanthu.web import pages
 from vanthu.web.verify_page import router as verify_page_router
 
 
@@ -46,15 +49,21 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version=vanthu.__version__,
         description="Tiếp nhận văn bản đến, ký số và phát hành văn bản đi, kiểm tra chữ ký số.",
         lifespan=lifespan,
+        # The permission table (vanthu.permissions), checked before every route.
+        dependencies=[Depends(enforce)],
     )
     app.state.settings = settings
     if services is not None:
         app.state.services = services
     install_error_handlers(app)
     install_auth(app)
+    app.state.register_writers = register_files  # the outgoing register is written the same way
+    # Before intake: its /api/registers/{kind} would otherwise take /api/registers/outgoing.
+    app.include_router(outgoing_router)
     app.include_router(intake_router)
     app.include_router(verify_router)
     app.include_router(verify_page_router)
+    pages.mount(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict:

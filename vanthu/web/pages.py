@@ -1,0 +1,20 @@
+"""The browser pages, mounted in one call from ``vanthu.app``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from vanthu.web import account, admin_pages, incoming_pages, work_pages
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def mount(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.include_router(account.router)
+    app.include_router(work_pages.router)
+    app.include_router(incoming_pages.router)
+    app.include_router(admin_pages.router)

@@ -1,0 +1,61 @@
+"""The dashboard, the units' queues and the register exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from intake.routing import today, unit_queue
+from registry.org import Unit, unit_by_code
+from vanthu.web import dashboard
+from vanthu.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard_page(request: Request) -> HTMLResponse:
+    user = request.app.state.access.user(request)
+    services = request.app.state.services
+    with services.sessions() as session:
+        board = dashboard.build(session, user, services.clock)
+        return render(request, "dashboard.html", board=board,
+                      bars=dashboard.chart_bars(board.weeks), done=request.query_params.get("done"))
+
+
+def _visible_units(request: Request, session) -> list[Unit]:  # noqa: ANN001
+    access = request.app.state.access
+    user = access.user(request)
+    units = list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
+    if access.sees_whole_register(user):
+        return units
+    own = access.own_units(user)
+    return [u for u in units if u.id in own]
+
+
+@router.get("/queues", response_class=HTMLResponse)
+def queues_page(request: Request) -> HTMLResponse:
+    services = request.app.state.services
+    with services.sessions() as session:
+        rows = [(u, unit_queue(session, u.id, services.clock))
+                for u in _visible_units(request, session)]
+        return render(request, "queues.html", rows=rows)
+
+
+@router.get("/queues/{code}", response_class=HTMLResponse)
+def queue_page(request: Request, code: str) -> HTMLResponse:
+    services = request.app.state.services
+    with services.sessions() as session:
+        unit = unit_by_code(session, code)
+        request.app.state.access.user(request, unit_id=unit.id)
+        return render(request, "queue.html", unit=unit,
+                      items=unit_queue(session, unit.id, services.clock))
+
+
+@router.get("/registers", response_class=HTMLResponse)
+def registers_page(request: Request) -> HTMLResponse:
+    now = today(request.app.state.services.clock)
+    return render(request, "registers.html", date_from=date(now.year, 1, 1), date_to=now)
