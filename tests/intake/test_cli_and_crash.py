@@ -1,4 +1,4 @@
-"""`vanthu intake` and `vanthu incoming show`, the watched folder, and a server killed mid-stream."""
+"""`vanthu intake`, `vanthu incoming show`, the watched folder, and a server killed mid-stream."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def test_intake_a_folder_twice_registers_each_file_once(services, cli_env, tmp_p
     rows = {os.path.basename(r["file"]): r for r in _json_lines(first.output)}
     assert set(rows["a.pdf"]) == {"file", "id", "arrival_number", "status", "duplicate_of", "error"}
     assert rows["a.pdf"]["status"] == rows["b.pdf"]["status"] == "registered"
-    assert rows["notes.txt"]["status"] == "refused" and "not a document" in rows["notes.txt"]["error"]
+    refused = rows["notes.txt"]
+    assert refused["status"] == "refused" and "not a document" in refused["error"]
     again = {os.path.basename(r["file"]): r
              for r in _json_lines(runner.invoke(app, ["intake", str(inbox), "--json"]).output)}
     assert again["a.pdf"]["status"] == "duplicate"

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from intake.worker import drain
 from registry.documents import IncomingDocument
 from registry.jobs import Job
-from tests.intake.docs import Letter, letter_pdf
+from tests.intake.docs import letter_pdf
 
 BASE_PDF = letter_pdf()
 
@@ -119,8 +119,8 @@ def test_one_thousand_uploads_from_twenty_clients_get_numbers_one_to_one_thousan
                           timeout=60) as http:
             for i in range(50):
                 n = k * 50 + i
-                answer = http.post("/api/incoming",
-                                   files=[("files", (f"{n}.pdf", unique_pdf(n), "application/pdf"))])
+                upload = (f"{n}.pdf", unique_pdf(n), "application/pdf")
+                answer = http.post("/api/incoming", files=[("files", upload)])
                 receipt = answer.json()["receipts"][0] if answer.status_code == 200 else None
                 with lock:
                     if receipt and receipt["status"] == "registered":

@@ -64,8 +64,9 @@ def test_the_incoming_register_in_three_formats(api, office, services):
              json={"lead": "KT", "deadline": "2099-01-31"})
     h = office.headers("clerk")
     today = datetime.now(VN_TZ).date().isoformat()  # arrival dates are Vietnam's
-    csv_text = api.get("/api/registers/incoming", headers=h,
-                       params={"from": today, "to": today, "format": "csv"}).content.decode("utf-8-sig")
+    csv_answer = api.get("/api/registers/incoming", headers=h,
+                         params={"from": today, "to": today, "format": "csv"})
+    csv_text = csv_answer.content.decode("utf-8-sig")
     header, *rows = csv_text.strip().splitlines()
     assert header.split(",")[:3] == ["Ngày đến", "Số đến", "Tác giả"]
     assert len(rows) == 3 and "10/QĐ-UBND" in rows[0] and "Phòng Kinh tế" in rows[0]
