@@ -25,7 +25,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it runs an event loop in the
+# main thread, and every later test that calls asyncio.run (pyHanko does) would fail.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).is_file():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium", pytrace=False)
