@@ -2,35 +2,21 @@
 with the decree's fields (Năm, Từ ngày … đến ngày, Từ số … đến số, Quyển số), then the table
 with its numbered columns on landscape A4 pages.
 
-The writers take any register with the attributes of :class:`RegisterLike` — the incoming and
-tracking registers of ``intake.registers`` and the outgoing register of ``signing.workflow``."""
+The writers take a ``registry.registers.Register``: the incoming and tracking registers of
+``intake.registers`` and the outgoing register of ``signing.workflow``."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Protocol
 
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-
-class RegisterLike(Protocol):
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    period_from: date
-    period_to: date
-    first_number: int | None
-    last_number: int | None
-    year: int
-
-
-Register = RegisterLike  # the name the writers' signatures use
+from registry.registers import Register
 
 FONT_CANDIDATES = [
     ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",

@@ -4,7 +4,6 @@ rows; ``intake.register_files`` writes them as CSV, XLSX and PDF."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from registry.clock import VN_TZ
 from registry.documents import Assignment, AssignmentRole, IncomingDocument
 from registry.org import Unit
+from registry.registers import Register
 
 INCOMING_COLUMNS = [
     "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
@@ -24,18 +24,6 @@ TRACKING_COLUMNS = [
     "Số, ký hiệu văn bản trả lời", "Ghi chú",
 ]
 PROGRESS_VI = {"assigned": "Đã chuyển", "in_progress": "Đang giải quyết", "done": "Đã giải quyết"}
-
-
-@dataclass
-class Register:
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    period_from: date
-    period_to: date
-    first_number: int | None
-    last_number: int | None
-    year: int
 
 
 def _d(value: date | datetime | None) -> str:

@@ -6,7 +6,6 @@ number) with a note. ``intake.register_files`` writes any register as CSV, XLSX 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from registry.clock import VN_TZ
 from registry.documents import OutgoingDocument, OutgoingStatus, Urgency
 from registry.numbering import book_by_code
 from registry.org import Unit, User
+from registry.registers import Register
 
 COLUMNS = [
     "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản",
@@ -36,20 +36,6 @@ TYPE_NAMES = {
 URGENCY_VI = {Urgency.KHAN: "Khẩn", Urgency.THUONG_KHAN: "Thượng khẩn", Urgency.HOA_TOC: "Hỏa tốc"}
 
 
-@dataclass
-class OutgoingRegister:
-    """Same shape as the incoming register, so the same writers print it."""
-
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    period_from: date
-    period_to: date
-    first_number: int | None
-    last_number: int | None
-    year: int
-
-
 def _d(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
@@ -61,7 +47,7 @@ def symbol_of(doc: OutgoingDocument) -> str:
 
 
 def outgoing_register(session: Session, start: date, end: date, book: str | None = None
-                      ) -> OutgoingRegister:
+                      ) -> Register:
     """Issued (and recalled) documents whose date falls in the period, in number order."""
     query = select(OutgoingDocument).where(
         OutgoingDocument.status.in_([OutgoingStatus.ISSUED.value, OutgoingStatus.RECALLED.value]),
@@ -96,5 +82,5 @@ def outgoing_register(session: Session, start: date, end: date, book: str | None
             _d(sent.astimezone(VN_TZ).date()) if sent else "", "", "; ".join(notes),
         ])
     numbers = [d.number for d in docs if d.number is not None]
-    return OutgoingRegister("SỔ ĐĂNG KÝ VĂN BẢN ĐI", COLUMNS, rows, start, end,
+    return Register("SỔ ĐĂNG KÝ VĂN BẢN ĐI", COLUMNS, rows, start, end,
                             min(numbers, default=None), max(numbers, default=None), start.year)
