@@ -38,6 +38,8 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingRule,
 )
 
+from tests.servers import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 SIGNING_USAGE = {"digital_signature", "non_repudiation"}
 
@@ -345,17 +347,12 @@ def test_generate_script_builds_a_complete_fresh_pki_and_then_does_nothing(fresh
     assert (fresh_pki / "manifest.json").stat().st_mtime_ns == before
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_serve_script_starts_in_background_and_stops_cleanly(tmp_path, fresh_pki, sample_pki):
     from samplepki import SamplePKIError, sharing
 
     script = REPO / "certs-sample" / "serve.py"
-    port = _free_port()
+    port = free_port()
     pidfile = tmp_path / "pki.pid"
     common = ["--port", str(port), "--pidfile", str(pidfile), "--out", str(fresh_pki)]
     subprocess.run([sys.executable, str(script), "--background", "--log",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from registry.documents import Confidentiality, OutgoingDocument, OutgoingStatus
 from registry.errors import NotFound
 from registry.numbering import BookKind, book_for
 from registry.org import Role, User, has_role, user_by_name
+from registry.text import nfc
 from signing.workflow.config import Backend, WorkflowSettings
 from signing.workflow.errors import NoCredential, NotAllowed, NotPrepared
 from signing.workflow.files import fetch, store
@@ -58,8 +58,6 @@ class Draft:
     due_date: object | None = None  # a datetime.date
 
 
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
 
 
 def _check(draft: Draft) -> None:
@@ -68,11 +66,11 @@ def _check(draft: Draft) -> None:
     for app in draft.appendices:
         if not app.data.startswith(b"%PDF-"):
             raise NotPrepared(f"appendix '{app.name}' is not a PDF file")
-    if not _nfc(draft.subject):
+    if not nfc(draft.subject):
         raise NotPrepared("the abstract (trích yếu) is empty")
-    if len(_nfc(draft.subject)) > MAX_SUBJECT:
+    if len(nfc(draft.subject)) > MAX_SUBJECT:
         raise NotPrepared(f"the abstract is longer than {MAX_SUBJECT} characters")
-    if not _nfc(draft.doc_type) or len(draft.doc_type) > 20:
+    if not nfc(draft.doc_type) or len(draft.doc_type) > 20:
         raise NotPrepared("the document type abbreviation (e.g. QĐ, TB) is missing or too long")
     try:
         Urgency(draft.urgency)
@@ -95,18 +93,18 @@ def submit(backend: Backend, cfg: WorkflowSettings, drafter: User, draft: Draft
         signer = _signer(session, draft.signer)
         cred = official_credential(session, signer)
         seal = seal_credential(session)
-        book_for(session, draft.book_kind, _nfc(draft.doc_type))  # a book must exist now
-        title = _nfc(draft.signer_title or signer.title).upper()
-        name = _nfc(draft.signer_name or signer.full_name)
+        book_for(session, draft.book_kind, nfc(draft.doc_type))  # a book must exist now
+        title = nfc(draft.signer_title or signer.title).upper()
+        name = nfc(draft.signer_name or signer.full_name)
         code = secrets.token_urlsafe(12)
         prepared = _prepare(backend, cfg, draft, cred, seal, title, name, code)
-    _check_notation(_nfc(draft.doc_type), prepared.notation)
+    _check_notation(nfc(draft.doc_type), prepared.notation)
     with backend.transaction() as session:
         doc = OutgoingDocument(
             status=OutgoingStatus.PREPARED.value,
-            doc_type=_nfc(draft.doc_type),
+            doc_type=nfc(draft.doc_type),
             code_notation=prepared.notation,
-            subject=_nfc(draft.subject),
+            subject=nfc(draft.subject),
             organ_name=cfg.organization_name,
             place=cfg.place_name,
             signer_id=signer.id,
@@ -115,7 +113,7 @@ def submit(backend: Backend, cfg: WorkflowSettings, drafter: User, draft: Draft
             signer_authority=draft.signer_authority,
             drafted_by=drafter.id,
             drafting_unit_id=drafter.unit_id,
-            recipients=[_nfc(r) for r in draft.recipients if _nfc(r)],
+            recipients=[nfc(r) for r in draft.recipients if nfc(r)],
             urgency=draft.urgency,
             confidentiality=draft.confidentiality,
             retained_copy_holder=draft.retained_copy_holder,
@@ -125,7 +123,7 @@ def submit(backend: Backend, cfg: WorkflowSettings, drafter: User, draft: Draft
             verify_code=code,
             draft_sha256=store(session, backend.blobs, draft.pdf),
             prepared_sha256=store(session, backend.blobs, prepared.pdf),
-            appendices=[{"name": _nfc(a.name), "draft_sha256": store(session, backend.blobs,
+            appendices=[{"name": nfc(a.name), "draft_sha256": store(session, backend.blobs,
                                                                      a.data)}
                         for a in draft.appendices],
             created_at=backend.clock(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from registry.db import head_revision
+from tests.servers import free_port
 from vanthu.app import create_app
 
 
@@ -30,14 +30,9 @@ def test_openapi_page_and_schema_are_served(sqlite_services):
     assert "/healthz" in spec["paths"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_vanthu_serve_creates_the_database_and_answers(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {"VANTHU_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "vanthu", "serve", "--port", str(port)],

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.servers import free_port
 from tests.web.conftest import Office, office  # noqa: F401  (office is a fixture)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,11 +52,6 @@ def shots(request):  # noqa: ANN001
     return take
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def live(sqlite_services, office, sample_pki, tmp_path):  # noqa: ANN001, F811
@@ -66,7 +61,7 @@ def live(sqlite_services, office, sample_pki, tmp_path):  # noqa: ANN001, F811
     settings = sqlite_services.settings
     settings.trust_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(sample_pki.root, settings.trust_dir / "sample-root.pem")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "VANTHU_DATA_DIR": str(settings.data_dir),
            "VANTHU_DATABASE_URL": settings.database_url, "VANTHU_WORKERS": "1",
            "VANTHU_VERIFY_OFFLINE": "true", "VANTHU_LOG_LEVEL": "WARNING"}

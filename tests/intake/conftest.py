@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import dataclass
 
-import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from registry.org import ApiToken, Role, add_unit, add_user
+from tests.servers import serve_in_thread
 from vanthu.app import create_app
 from vanthu.auth import new_token
 
@@ -57,30 +53,9 @@ def api(services, office):
         yield client
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(services, office):
     """The app under a real uvicorn on loopback, for tests with concurrent clients."""
     services.settings.workers = 0
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(10)
+    with serve_in_thread(create_app(services=services)) as base:
+        yield base

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from registry.documents import IncomingDocument
 from registry.jobs import Job
 from registry.org import ApiToken, add_user
 from tests.intake.docs import Letter, letter_pdf
+from tests.servers import free_port
 from vanthu.auth import new_token
 from vanthu.cli import app
 
@@ -81,11 +81,6 @@ def test_the_watched_folder_receives_what_the_scanner_drops(services, tmp_path):
     assert not (folder / "scan1.pdf").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _serve(settings, port: int) -> subprocess.Popen:
     env = {**os.environ, "VANTHU_DATA_DIR": str(settings.data_dir),
@@ -109,7 +104,7 @@ def test_sigkill_of_the_server_during_uploads_loses_no_answered_upload(services,
         token, digest = new_token()
         s.add(ApiToken(user_id=user.id, name="t", token_sha256=digest))
     base_pdf = letter_pdf()
-    port = _free_port()
+    port = free_port()
     server = _serve(settings, port)
     answered: dict[str, tuple[int, bytes]] = {}
     stop = threading.Event()

@@ -152,32 +152,10 @@ def signed_copies(services, cfg: WorkflowSettings, office: Office, pdf: bytes, n
 @pytest.fixture
 def live_api(services, fast_cfg):  # noqa: ANN201
     """The app (with the outgoing routes) under a real uvicorn on loopback."""
-    import socket
-    import threading
-    import time
+    from tests.servers import serve_in_thread
 
-    import httpx
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app_with(services, fast_cfg), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(10)
+    with serve_in_thread(app_with(services, fast_cfg)) as base:
+        yield base
 
 
 def add_clerks(services, n: int) -> list[str]:
