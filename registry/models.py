@@ -8,6 +8,7 @@ from registry.jobs import Job
 from registry.numbering import Book, BookCounter
 from registry.org import ApiToken, Unit, User, UserRole
 from registry.orm import Base
+from registry.sessions import WebSession
 
 metadata = Base.metadata
 
@@ -28,5 +29,6 @@ __all__ = [
     "Unit",
     "User",
     "UserRole",
+    "WebSession",
     "metadata",
 ]
