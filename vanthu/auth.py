@@ -3,7 +3,7 @@
 The middleware puts the authenticated ``registry.org.User`` (or None) on ``request.state.user``
 and how it was proven on ``request.state.auth`` (``token``, ``session`` or None). Tokens
 (``Authorization: Bearer …``) are for integrations; only their SHA-256 is stored. Browser sessions
-are signed cookies (``vanthu.web.session_cookie``).
+are rows of ``registry.sessions`` named by a random cookie (``vanthu.web.session_cookie``).
 
 Before any route runs, ``enforce`` applies the row of ``vanthu.permissions`` for that route; the
 routes ask ``request.app.state.access`` for the finer checks (unit, document).
@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from registry import sessions as web_sessions
 from registry.org import ApiToken, User
 from vanthu import permissions
 from vanthu.web import session_cookie as sc
@@ -65,12 +66,18 @@ def user_for_token(session, token: str) -> User | None:  # noqa: ANN001
     return row.user
 
 
-def user_for_session(session, data: sc.SessionData, now) -> User | None:  # noqa: ANN001
-    user = session.get(User, data.user_id)
-    if user is None or not user.active or sc.password_stamp(user.password_hash) != data.stamp:
+def user_for_session(session, token: str, now) -> User | None:  # noqa: ANN001
+    """The user of a live session; its "last seen" moves on (at most once a ``TOUCH_AFTER``)."""
+    row = web_sessions.live_session(session, token, now, sc.IDLE, sc.ABSOLUTE)
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active or sc.password_stamp(user.password_hash) != row.stamp:
         return None
     if user.locked_until is not None and user.locked_until > now:
         return None
+    if now - row.last_seen_at > sc.TOUCH_AFTER:
+        web_sessions.touch(session, row.id, now)
     return user
 
 
@@ -85,11 +92,10 @@ def csrf_token_for(request: Request) -> str:
     return sc.csrf_token(session_secret(request.app), request.state.csrf_seed)
 
 
-def set_session_cookie(request: Request, response: Response, data: sc.SessionData) -> None:
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
     response.set_cookie(
-        sc.SESSION_COOKIE, sc.encode(session_secret(request.app), data),
-        max_age=int(sc.ABSOLUTE.total_seconds()), httponly=True, samesite="lax",
-        secure=request.url.scheme == "https", path="/")
+        sc.SESSION_COOKIE, token, max_age=int(sc.ABSOLUTE.total_seconds()), httponly=True,
+        samesite="lax", secure=request.url.scheme == "https", path="/")
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -185,7 +191,6 @@ def install_auth(app: FastAPI) -> None:
         request.state.user, request.state.auth = None, None
         seed = request.cookies.get(sc.CSRF_COOKIE)
         request.state.csrf_seed = seed or sc.new_seed()
-        refresh: sc.SessionData | None = None
         drop = False
         services = request.app.state.services
         header = request.headers.get("authorization", "")
@@ -195,28 +200,19 @@ def install_auth(app: FastAPI) -> None:
                 request.state.user = user_for_token(session, header[7:].strip())
             request.state.auth = "token" if request.state.user else None
         elif cookie:
-            now = services.clock()
-            data = sc.decode(session_secret(request.app), cookie, now)
-            if data is not None:
-                with services.sessions() as session:
-                    request.state.user = user_for_session(session, data, now)
+            with services.transaction() as session:  # commits "last seen"
+                request.state.user = user_for_session(session, cookie, services.clock())
             if request.state.user is None:
                 drop = True
             else:
-                request.state.auth = "session"
-                if now.timestamp() - data.seen > sc.REFRESH_AFTER.total_seconds():
-                    refresh = sc.SessionData(data.user_id, data.stamp, data.issued,
-                                             int(now.timestamp()))
+                request.state.auth, request.state.session_token = "session", cookie
         response = await call_next(request)
         # A route that signed in or out set the session cookie itself; leave its choice alone.
         cookie_name = sc.SESSION_COOKIE.encode() + b"="
         route_set_it = any(k == b"set-cookie" and v.startswith(cookie_name)
                            for k, v in response.raw_headers)
-        if not route_set_it:
-            if refresh is not None:
-                set_session_cookie(request, response, refresh)
-            elif drop:
-                clear_session_cookie(response)
+        if drop and not route_set_it:
+            clear_session_cookie(response)
         if seed is None:
             response.set_cookie(sc.CSRF_COOKIE, request.state.csrf_seed, httponly=True,
                                 samesite="strict", secure=request.url.scheme == "https", path="/")

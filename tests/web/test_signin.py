@@ -107,13 +107,34 @@ def test_api_tokens_need_no_csrf_and_open_no_pages(client, office):
                        follow_redirects=False).status_code == 403
 
 
-def test_sign_out_ends_the_session(client, office):
+def test_sign_out_ends_the_session_and_every_copy_of_its_cookie(client, app, office,
+                                                                 sqlite_services):
+    from fastapi.testclient import TestClient
+
     token = sign_in(client, "leader")
     cookie = client.cookies.get(sc.SESSION_COOKIE)
     answer = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/login"
     assert client.get("/api/incoming").status_code == 401
-    assert cookie  # (a copy kept elsewhere stays valid until it expires: see session_cookie)
+    with TestClient(app) as thief:  # a copy of the cookie, taken before the sign-out
+        thief.cookies.set(sc.SESSION_COOKIE, cookie)
+        assert thief.get("/api/incoming").status_code == 401
+        assert thief.get("/", follow_redirects=False).headers["location"].startswith("/login")
+    with sqlite_services.sessions() as s:
+        actions = [e.action for e in s.scalars(select(AuditEvent))]
+    assert "user.signed_out" in actions
+
+
+def test_the_cookie_is_a_random_name_not_the_session_itself(client, office, sqlite_services):
+    from registry.sessions import WebSession
+
+    sign_in(client, "leader")
+    cookie = client.cookies.get(sc.SESSION_COOKIE)
+    assert str(office.users["leader"]) not in cookie.split(".")
+    with sqlite_services.sessions() as s:
+        rows = list(s.scalars(select(WebSession)))
+    assert [r.user_id for r in rows] == [office.users["leader"]]
+    assert cookie not in {r.token_sha256 for r in rows}  # only its digest is stored
 
 
 def test_idle_and_changed_password_end_a_session(client, office, clock, sqlite_services):

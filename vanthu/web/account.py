@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from registry import sessions as web_sessions
+from registry.audit import append
 from vanthu.auth import clear_session_cookie, set_session_cookie
 from vanthu.web import session_cookie as sc
 from vanthu.web.i18n import LANG_COOKIE, LANGUAGES, translate
@@ -41,16 +43,18 @@ def login(
     services = request.app.state.services
     with services.transaction() as session:  # commits the failure count too
         outcome = sign_in(session, username, password, services.clock)
+        if outcome.ok:
+            token = web_sessions.open_session(
+                session, outcome.user_id, sc.password_stamp(outcome.password_hash),
+                services.clock(), request.headers.get("user-agent"))
     if not outcome.ok:
         lang = language(request)
         error = (translate(lang, "auth.locked", minutes=outcome.minutes_locked)
                  if outcome.refused == "locked" else translate(lang, "auth.bad_credentials"))
         return render(request, "login.html", status_code=401, next=safe_next(next),
                       username=username, error=error)
-    now = int(services.clock().timestamp())
     response = RedirectResponse(safe_next(next), status_code=303)
-    stamp = sc.password_stamp(outcome.password_hash)
-    set_session_cookie(request, response, sc.SessionData(outcome.user_id, stamp, now, now))
+    set_session_cookie(request, response, token)
     # A new CSRF seed with the new session: a seed planted before sign-in is worth nothing now.
     response.set_cookie(sc.CSRF_COOKIE, sc.new_seed(), httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/")
@@ -59,6 +63,12 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
+    services = request.app.state.services
+    user = request.app.state.access.user(request)
+    with services.transaction() as session:
+        web_sessions.end_session(session, request.state.session_token, services.clock())
+        append(session, user.username, "user.signed_out", "user", user.id, {},
+               clock=services.clock)
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response)
     return response

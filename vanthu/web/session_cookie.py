@@ -1,13 +1,13 @@
-"""Browser sessions as signed cookies, and the CSRF tokens that go with them.
+"""The browser's session cookie and the CSRF tokens that go with it.
 
-The cookie holds ``user id · password stamp · issued · last seen``, signed with HMAC-SHA256 under a
-secret kept in ``data_dir/secrets/session-key``: no session table, and any machine with the
-secret can check it. Changing a user's password changes the stamp, which ends every session of
-that user. A session ends after ``IDLE`` without a request and ``ABSOLUTE`` after sign-in.
+The cookie holds a random token naming a row of ``registry.sessions`` (only the token's SHA-256
+is stored): signing out, or an administrator locking or disabling the user, ends the row, and a
+copy of the cookie kept elsewhere stops working with it. A session ends after ``IDLE`` without a
+request and ``ABSOLUTE`` after sign-in; changing a user's password (the stamp) ends it too.
 
 CSRF: a random ``vanthu_csrf`` cookie (HttpOnly, SameSite=Strict); a form or ``X-CSRF-Token``
-header must carry the HMAC of that cookie, which a page of another site can neither read nor
-compute.
+header must carry the HMAC of that cookie under a secret kept in ``data_dir/secrets/session-key``,
+which a page of another site can neither read nor compute.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 SESSION_COOKIE = "vanthu_session"
@@ -27,15 +26,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=10)
-REFRESH_AFTER = timedelta(minutes=2)  # re-issue the cookie so that "last seen" moves on
-
-
-@dataclass(frozen=True)
-class SessionData:
-    user_id: int
-    stamp: str
-    issued: int  # unix seconds
-    seen: int
+TOUCH_AFTER = timedelta(minutes=1)  # "last seen" is written at most this often (one writer)
 
 
 def load_secret(secrets_dir: Path) -> bytes:
@@ -60,27 +51,6 @@ def password_stamp(password_hash: str | None) -> str:
 def _mac(secret: bytes, purpose: str, value: str) -> str:
     digest = hmac.new(secret, f"{purpose}|{value}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def encode(secret: bytes, data: SessionData) -> str:
-    body = f"{data.user_id}.{data.stamp}.{data.issued}.{data.seen}"
-    return f"{body}.{_mac(secret, 'session', body)}"
-
-
-def decode(secret: bytes, cookie: str, now: datetime) -> SessionData | None:
-    """The session, or None when the cookie is forged, malformed or expired."""
-    body, _, mac = cookie.rpartition(".")
-    if not body or not hmac.compare_digest(mac, _mac(secret, "session", body)):
-        return None
-    try:
-        uid, stamp, issued, seen = body.split(".")
-        data = SessionData(int(uid), stamp, int(issued), int(seen))
-    except ValueError:
-        return None
-    t = int(now.timestamp())
-    if t - data.seen > IDLE.total_seconds() or t - data.issued > ABSOLUTE.total_seconds():
-        return None
-    return data
 
 
 def csrf_token(secret: bytes, seed: str) -> str:
