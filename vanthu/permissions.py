@@ -7,7 +7,10 @@ without one, and a route without one is refused at run time). A row says:
   may call it (an admin always may);
 - ``scope``: ``org`` — holding the role anywhere suffices; ``unit`` — the role must cover the unit
   named in the path (``{code}``) or the assignment's unit; ``document`` — the caller must be able
-  to read the document (see ``may_read_document``);
+  to read the document (see ``may_read_document``); ``outgoing`` — the caller drafted the outgoing
+  document or is its signer, or is a clerk, leader or admin (``signing.workflow.routes``);
+  ``signer`` — the documents named must wait for the caller's own signature: nobody, not even an
+  admin, signs in another person's place (``signing.workflow.approve``);
 - ``tokens``: whether an API token (integrations) may call it; browser pages take sessions only;
 - ``form``: a browser form that changes something: the CSRF token is required even without a
   session (sign-in). Any state-changing call made with a session cookie needs the token too.
@@ -29,6 +32,8 @@ class Scope(enum.StrEnum):
     ORG = "org"
     UNIT = "unit"
     DOCUMENT = "document"
+    OUTGOING = "outgoing"
+    SIGNER = "signer"
 
 
 @dataclass(frozen=True)
@@ -87,13 +92,13 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     # --- outgoing API (signing/workflow/routes.py); the slice checks signer and drafter itself
     ("POST", "/api/outgoing"): _r(*DRAFTERS),
     ("GET", "/api/outgoing"): _r(C, L, G),  # waiting=me: a signer's own tray
-    ("GET", "/api/outgoing/{doc_id}"): SIGNED_IN,
-    ("GET", "/api/outgoing/{doc_id}/file/{which}"): SIGNED_IN,
-    ("POST", "/api/outgoing/sign"): _r(G),
-    ("POST", "/api/outgoing/{doc_id}/remote"): _r(G),
+    ("GET", "/api/outgoing/{doc_id}"): _r(scope=Scope.OUTGOING),
+    ("GET", "/api/outgoing/{doc_id}/file/{which}"): _r(scope=Scope.OUTGOING),
+    ("POST", "/api/outgoing/sign"): _r(G, scope=Scope.SIGNER),
+    ("POST", "/api/outgoing/{doc_id}/remote"): _r(G, scope=Scope.SIGNER),
     ("POST", "/api/outgoing/remote/{token}"): _r(G),
     ("POST", "/api/outgoing/{doc_id}/issue"): _r(C),
-    ("GET", "/api/outgoing/{doc_id}/verification"): SIGNED_IN,
+    ("GET", "/api/outgoing/{doc_id}/verification"): _r(scope=Scope.OUTGOING),
     ("GET", "/api/registers/outgoing"): _r(C, L),
     ("GET", "/outgoing/verify/{code}"): PUBLIC,
     ("GET", "/outgoing/verify/{code}/document"): PUBLIC,
@@ -113,6 +118,15 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", "/queues"): _r(S, L, C, tokens=False),
     ("GET", "/queues/{code}"): _r(S, L, C, scope=Scope.UNIT, tokens=False),
     ("GET", "/registers"): _r(C, L, tokens=False),
+    ("GET", "/outgoing"): _r(*DRAFTERS, G, tokens=False),  # drafters and signers: their own
+    ("GET", "/outgoing/new"): _r(*DRAFTERS, tokens=False),
+    ("POST", "/outgoing/new"): _r(*DRAFTERS, tokens=False, form=True),
+    ("GET", "/outgoing/{doc_id}"): _r(scope=Scope.OUTGOING, tokens=False),
+    ("POST", "/outgoing/{doc_id}/issue"): _r(C, tokens=False, form=True),
+    ("GET", "/tray"): _r(G, tokens=False),
+    ("POST", "/tray/sign"): _r(G, scope=Scope.SIGNER, tokens=False, form=True),
+    ("GET", "/issuance"): _r(C, tokens=False),
+    ("POST", "/issuance"): _r(C, tokens=False, form=True),
     ("GET", "/admin/users"): _r(A, tokens=False),
     ("POST", "/admin/users/{user_id}/unlock"): _r(A, tokens=False, form=True),
 }

@@ -90,3 +90,7 @@ def sign_in(client: TestClient, username: str) -> str:
                          follow_redirects=False)
     assert answer.status_code == 303, answer.text
     return csrf_of(client.get("/login").text)
+
+
+# The demo office for the outgoing pages (defined there; it uses the helpers above).
+from tests.web.outgoing_office import demo, outgoing_app  # noqa: E402, F401

@@ -142,3 +142,10 @@ def test_a_narrow_screen_layout_and_labels(client, received):
     assert 'name="viewport"' in page
     for field_id in re.findall(r'<(?:input|select|textarea) id="([^"]+)"', page):
         assert f'for="{field_id}"' in page, f"{field_id} has no label"
+
+
+def test_the_confidentiality_choices_are_named_not_raw_values(client, received):
+    page = client.get(f"/incoming/{received}").text
+    select = re.search(r'<select id="f_confidentiality".*?</select>', page, re.S).group(0)
+    labels = re.findall(r">([^<]+)</option>", select)
+    assert labels == ["Thường (không mật)", "Mật", "Tối mật", "Tuyệt mật"]

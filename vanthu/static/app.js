@@ -31,4 +31,13 @@
     .forEach(function (el) {
       el.addEventListener("change", function () { el.closest(".field").classList.add("checked"); });
     });
+  // Signing tray: one box ticks or clears every document.
+  var all = document.getElementById("check-all");
+  if (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll("#tray-form input[name=ids]").forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  }
 })();

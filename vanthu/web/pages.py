@@ -7,7 +7,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from vanthu.web import account, admin_pages, incoming_pages, work_pages
+from vanthu.web import (
+    account,
+    admin_pages,
+    incoming_pages,
+    outgoing_pages,
+    signing_pages,
+    work_pages,
+)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -18,3 +25,5 @@ def mount(app: FastAPI) -> None:
     app.include_router(work_pages.router)
     app.include_router(incoming_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(outgoing_pages.router)
+    app.include_router(signing_pages.router)

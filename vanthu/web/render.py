@@ -67,6 +67,12 @@ def _nav(user) -> list[tuple[str, str]]:  # noqa: ANN001
         items.append(("/upload", "nav.upload"))
     if holds(Role.SPECIALIST, Role.LEADER, Role.CLERK):
         items.append(("/queues", "nav.queues"))
+    if holds(Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.SIGNER):
+        items.append(("/outgoing", "nav.outgoing"))
+    if has_role(user, Role.SIGNER):
+        items.append(("/tray", "nav.tray"))
+    if holds(Role.CLERK):
+        items.append(("/issuance", "nav.issuance"))
     if holds(Role.CLERK, Role.LEADER):
         items.append(("/registers", "nav.registers"))
     items.append(("/verify", "nav.verify"))

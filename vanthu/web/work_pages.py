@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from intake.routing import today, unit_queue
-from registry.org import Unit, unit_by_code
+from registry.org import Role, Unit, has_role, unit_by_code
 from vanthu.web import dashboard
 from vanthu.web.render import render
 
@@ -57,5 +57,8 @@ def queue_page(request: Request, code: str) -> HTMLResponse:
 
 @router.get("/registers", response_class=HTMLResponse)
 def registers_page(request: Request) -> HTMLResponse:
+    user = request.app.state.access.user(request)
     now = today(request.app.state.services.clock)
-    return render(request, "registers.html", date_from=date(now.year, 1, 1), date_to=now)
+    outgoing = any(has_role(user, r) for r in (Role.CLERK, Role.LEADER, Role.ADMIN))
+    return render(request, "registers.html", date_from=date(now.year, 1, 1), date_to=now,
+                  outgoing=outgoing)
