@@ -19,6 +19,9 @@ from registry.text import fold
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_LOCK_TIMEOUT_S = 60
+# Execution option of sessions that only read (``session_factory``'s sessions, unless opened by
+# ``transaction``): on SQLite they neither queue for the writer lock nor take SQLite's.
+READ_ONLY = "vanthu_read_only"
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -52,10 +55,15 @@ def _configure_sqlite(engine: Engine) -> None:
     # SQLite has one writer at a time. Threads of this process queue on a Python lock, woken the
     # moment it is free; left to SQLite's busy handler they would poll with sleeps of up to 100 ms,
     # which cut the receive path's throughput by half (profiled: bench/intake.py).
+    # Readers take neither: in WAL mode a reader sees its snapshot while a writer works. Before
+    # this, every request's sign-in lookup queued behind the writers and their commit fsyncs.
     writer = threading.Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
+        if conn.get_execution_options().get(READ_ONLY, False):
+            conn.exec_driver_sql("BEGIN")  # deferred: one snapshot for the session's reads
+            return
         if not writer.acquire(timeout=SQLITE_LOCK_TIMEOUT_S):
             raise TimeoutError(f"the database stayed busy for {SQLITE_LOCK_TIMEOUT_S} s")
         conn.info["vanthu_writer"] = True
@@ -80,13 +88,16 @@ def _fold_or_none(value: str | None) -> str | None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions for reading; ``transaction(factory)`` opens the ones that write."""
+    return sessionmaker(engine, expire_on_commit=False, execution_options={READ_ONLY: True})
 
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work commits on success and rolls back on any exception."""
     with factory() as session, session.begin():
+        # Procure the connection now, marked as a writer's (SQLite: BEGIN IMMEDIATE, in turn).
+        session.connection(execution_options={READ_ONLY: False})
         yield session
 
 
