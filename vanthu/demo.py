@@ -113,6 +113,14 @@ def _credential(
     return cred
 
 
+def add_sample_credential(services: Services, session, identity: str, owner_id: int | None,
+                          purpose: KeyPurpose) -> SigningCredential:
+    """Record one sample-PKI identity's key (copied into the data dir) as a credential."""
+    generated, manifest = _load_manifest(services.settings.sample_pki_dir)
+    return _credential(services, session, generated, identity, manifest["identities"][identity],
+                       owner_id, purpose)
+
+
 def init_demo(services: Services) -> DemoResult:
     """Create the demo office unless it exists; idempotent."""
     creds_file = services.settings.secrets_dir / "demo-users.txt"

@@ -54,10 +54,33 @@ def shots(request):  # noqa: ANN001
 
 
 @pytest.fixture
-def live(sqlite_services, office, sample_pki, tmp_path):  # noqa: ANN001, F811
+def signing_office(sqlite_services, office, sample_pki):  # noqa: ANN001, ANN201, F811
+    """The office of ``tests.web`` made able to sign: ``signer`` is the sample chairman with his
+    key, the organization has its seal, and the outgoing books exist."""
+    from registry.credentials import KeyPurpose
+    from registry.numbering import BookKind, add_book
+    from registry.org import User
+    from vanthu.demo import add_sample_credential
+
+    with sqlite_services.transaction() as s:
+        signer = s.get(User, office.users["signer"])
+        chairman = sample_pki.identity("chairman")
+        signer.full_name, signer.title = chairman.name, chairman.title
+        add_sample_credential(sqlite_services, s, "chairman", signer.id, KeyPurpose.OFFICIAL)
+        add_sample_credential(sqlite_services, s, "seal", None, KeyPurpose.SEAL)
+        add_book(s, "di-hc", "Sổ đăng ký văn bản đi", BookKind.OUTGOING)
+    return chairman.password
+
+
+@pytest.fixture
+def live(request, sqlite_services, office, sample_pki, tmp_path):  # noqa: ANN001, F811
     """``vanthu serve`` in its own process on loopback, with one background worker, trusting
     the sample PKI's root (offline). A process of its own, because the service forks workers
-    (signature checks), and a fork of this process would hold the browser driver's pipes open."""
+    (signature checks), and a fork of this process would hold the browser driver's pipes open.
+
+    A test marked ``signing`` gets the office able to sign and issue (``signing_office``) and
+    the sample PKI's TSA, OCSP and CRLs, as ``make run`` has them: signatures up to B-LT, and
+    verification online."""
     settings = sqlite_services.settings
     settings.trust_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(sample_pki.root, settings.trust_dir / "sample-root.pem")
@@ -65,6 +88,11 @@ def live(sqlite_services, office, sample_pki, tmp_path):  # noqa: ANN001, F811
     env = {**os.environ, "VANTHU_DATA_DIR": str(settings.data_dir),
            "VANTHU_DATABASE_URL": settings.database_url, "VANTHU_WORKERS": "1",
            "VANTHU_VERIFY_OFFLINE": "true", "VANTHU_LOG_LEVEL": "WARNING"}
+    if request.node.get_closest_marker("signing"):
+        request.getfixturevalue("signing_office")
+        pki = request.getfixturevalue("pki_services")
+        env |= {"VANTHU_TSA_URL": pki.tsa, "VANTHU_PKI_SERVICES_URL": pki.base_url,
+                "VANTHU_VERIFY_OFFLINE": "false"}
     env.pop("VANTHU_CONFIG", None)
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "vanthu", "serve", "--host", "127.0.0.1",
@@ -123,3 +151,8 @@ def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
         import sys
 
         print(f"\n{item.nodeid} FAILED:\n{report.longreprtext[-3000:]}", file=sys.stderr)
+
+
+def pytest_configure(config):  # noqa: ANN001, ANN201
+    config.addinivalue_line("markers", "signing: the live server can sign and issue (sample PKI "
+                                       "keys, seal, books, TSA/OCSP)")
