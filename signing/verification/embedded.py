@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from asn1crypto import x509
 from pyhanko.sign.general import find_unique_cms_attribute
 
+from .warm import certificate
+
 
 @dataclass
 class EmbeddedData:
@@ -107,7 +109,7 @@ def load_embedded_data(reader) -> EmbeddedData:
     except Exception:  # noqa: BLE001 — no DSS, or one that cannot be read
         return data
     for key, purpose, loader, target in (
-        ("/Certs", DecodePurpose.CERTIFICATE, x509.Certificate.load, data.certs),
+        ("/Certs", DecodePurpose.CERTIFICATE, certificate, data.certs),
         ("/CRLs", DecodePurpose.CRL, asn1_crl.CertificateList.load, data.crls),
         ("/OCSPs", DecodePurpose.OCSP_RESPONSE, asn1_ocsp.OCSPResponse.load, data.ocsps),
     ):

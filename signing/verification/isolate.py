@@ -270,23 +270,12 @@ def _child_main(recv_fd: int, send_fd: int, memory_limit_mb: int) -> None:  # pr
         os._exit(code)
 
 
-_ANCHORS: dict[bytes, object] = {}
-
-
 def _warm_anchors(trust: Trust, ders: list[bytes]) -> Trust:
     """The anchors as the worker's already-parsed objects (asn1crypto would otherwise parse
-    and prepare every anchor again for every document)."""
-    from asn1crypto import x509
+    and prepare every anchor again for every document; see ``warm.py``)."""
+    from .warm import certificate
 
-    warm = []
-    for der in ders:
-        cert = _ANCHORS.get(der)
-        if cert is None:
-            cert = x509.Certificate.load(der)
-            if len(_ANCHORS) < 256:
-                _ANCHORS[der] = cert
-        warm.append(cert)
-    return replace(trust, anchors=tuple(warm))
+    return replace(trust, anchors=tuple(certificate(der) for der in ders))
 
 
 def _limit_memory(limit_mb: int) -> None:

@@ -1,4 +1,4 @@
-"""Two hot spots of pyHanko and asn1crypto, replaced inside verification workers only.
+"""Hot spots of pyHanko and asn1crypto, replaced inside verification workers only.
 
 Profiled, not guessed (``bench/verify.py``, cProfile):
 
@@ -9,6 +9,21 @@ Profiled, not guessed (``bench/verify.py``, cProfile):
 2. asn1crypto prepares every name attribute (RFC 4518 string preparation) again each time two
    names are compared or hashed — certificate registries, ESS certificate IDs, CRL issuers.
    The result depends only on the attribute's DER bytes, so a warm worker remembers it.
+3. For the same reason whole names: comparing two names (RFC 5280 §7.1) and a name's hashable
+   form depend only on their DER bytes, yet pyHanko compares the same issuer names a dozen
+   times per signature (ESS certificate IDs twice, path building, CRL issuers). Remembered by
+   DER; a comparison that raises is not remembered and raises again.
+4. pyHanko hands out a deep copy of every embedded certificate each time it looks at a
+   signature's certificates (``c.chosen.untag()``: two or three times per signature and per
+   timestamp token), so whatever asn1crypto had worked out about them (extensions, key
+   identifiers, names, hashes) is worked out again. ``extract_certificate_info`` gives the
+   worker's cached certificate with the same DER instead (``warm.py``); attribute
+   certificates, which are tagged, are still untagged copies.
+5. pyHanko reads every PDF name (``/Type``, ``/ByteRange``…: most of the tokens of a
+   document's dictionaries) one byte at a time through a generator and decodes it byte by
+   byte. ``read_name`` finds the name's end with one regular expression and, for the usual
+   printable name without ``#`` escapes, builds it directly; anything else goes through
+   pyHanko's own decoder, so errors and escapes come out exactly as before.
 
 Workers run nothing but verification, so these changes stay inside processes we own.
 """
@@ -16,11 +31,16 @@ Workers run nothing but verification, so these changes stay inside processes we 
 from __future__ import annotations
 
 import binascii
+import os
 import re
 
 from asn1crypto import x509
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.misc import PdfStreamError
+from pyhanko.pdf_utils.misc import PdfReadError, PdfStreamError
+from pyhanko.sign import general
+from pyhanko.sign.validation import generic_cms
+
+from .warm import adopt
 
 _CHUNK = 1 << 16
 _NON_HEX = re.compile(rb"[^0-9A-Fa-f\x00\t\n\x0c\r ]")
@@ -67,11 +87,96 @@ def _prepped_value(self) -> str:
     return value
 
 
+_original_name_eq = x509.Name.__eq__
+_original_name_hashable = x509.Name.hashable
+_NAME_EQ: dict[tuple[bytes, bytes], bool] = {}
+_NAME_HASHABLE: dict[bytes, str] = {}
+_NAMES_MAX = 20_000
+
+
+def _name_eq(self, other) -> bool:
+    if not isinstance(other, x509.Name):
+        return False
+    key = (self.dump(), other.dump())
+    value = _NAME_EQ.get(key)
+    if value is None:
+        value = _original_name_eq(self, other)
+        if len(_NAME_EQ) < _NAMES_MAX:
+            _NAME_EQ[key] = value
+    return value
+
+
+def _name_hashable(self) -> str:
+    key = self.dump()
+    value = _NAME_HASHABLE.get(key)
+    if value is None:
+        value = _original_name_hashable.fget(self)
+        if len(_NAME_HASHABLE) < _NAMES_MAX:
+            _NAME_HASHABLE[key] = value
+    return value
+
+
+_original_read_name = generic.NameObject.read_from_stream
+_NAME_END = re.compile(rb"[ \n\r\t\f\x00()<>\[\]{}/%]")  # PDF whitespace and delimiters
+_PLAIN_NAME = re.compile(rb"[\x21\x22\x24-\x7e]*")  # printable ASCII, no '#' escape
+_NAME_CHUNK = 128
+
+
+def read_name(stream):
+    if stream.read(1) != b"/":
+        raise PdfReadError("Name object should start with /")
+    parts = []
+    while True:
+        chunk = stream.read(_NAME_CHUNK)
+        if not chunk:
+            break  # the end of the stream ends the name, as in pyHanko
+        end = _NAME_END.search(chunk)
+        if end is None:
+            parts.append(chunk)
+            continue
+        parts.append(chunk[: end.start()])
+        stream.seek(end.start() - len(chunk), os.SEEK_CUR)  # back to the delimiter
+        break
+    raw = b"".join(parts)
+    if _PLAIN_NAME.fullmatch(raw):
+        return generic.NameObject("/" + raw.decode("ascii"))
+    return generic._decode_name(raw)
+
+
+_original_extract = generic_cms.extract_certificate_info
+
+
+def extract_certificate_info(signed_data) -> general.SignedDataCerts:
+    certs, attr_certs = [], []
+    for choice in signed_data["certificates"]:
+        chosen = choice.chosen
+        if choice.name == "certificate":
+            certs.append(adopt(chosen))
+            continue
+        copy = chosen.untag()  # as pyHanko does, so that a broken alternative fails alike
+        if choice.name == "v2_attr_cert":
+            attr_certs.append(copy)
+    signer_cert, other_certs = general._partition_certs(
+        certs, general.extract_signer_info(signed_data)
+    )
+    return general.SignedDataCerts(
+        signer_cert=signer_cert, other_certs=other_certs, attribute_certs=attr_certs
+    )
+
+
 def install() -> None:
     generic.read_hex_string_from_stream = read_hex_string
     x509.NameTypeAndValue.prepped_value = property(_prepped_value)
+    x509.Name.__eq__ = _name_eq
+    x509.Name.hashable = property(_name_hashable)
+    generic_cms.extract_certificate_info = extract_certificate_info
+    generic.NameObject.read_from_stream = staticmethod(read_name)
 
 
 def uninstall() -> None:
     generic.read_hex_string_from_stream = _original
     x509.NameTypeAndValue.prepped_value = _original_prepped
+    x509.Name.__eq__ = _original_name_eq
+    x509.Name.hashable = _original_name_hashable
+    generic_cms.extract_certificate_info = _original_extract
+    generic.NameObject.read_from_stream = staticmethod(_original_read_name)

@@ -53,3 +53,76 @@ def test_remembered_name_preparation_equals_asn1crypto():
     finally:
         speedups.uninstall()
     assert twice == [before, before]
+
+
+def _read_name_both(raw: bytes):
+    results = []
+    for reader in (speedups._original_read_name, speedups.read_name):
+        stream = io.BytesIO(raw)
+        try:
+            value = reader(stream)
+            results.append((type(value).__name__, str(value), stream.tell()))
+        except Exception as exc:  # noqa: BLE001 — the same error is part of the contract
+            results.append((type(exc).__name__, str(exc), None))
+    return results
+
+
+_NAME_BYTES = b"abcXYZ019_-.+*!\"$&'~#" + bytes([0x80, 0xC3, 0xA9, 0x01, 0x7F])
+_AFTER = [b"", b" ", b"/Next", b"<<", b">>", b"[", b"]", b"(x)", b"%c", b"\n", b"\x00", b"{"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_read_name_same_value_error_and_position(seed):
+    rng = random.Random(seed)
+    body = bytes(rng.choice(_NAME_BYTES) for _ in range(rng.randrange(0, 300)))
+    if rng.random() < 0.5:  # well-formed escapes too, not only broken ones
+        body = body.replace(b"#", b"#2F")
+    raw = b"/" + body + rng.choice(_AFTER)
+    ours, theirs = _read_name_both(raw)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("raw", [b"/", b"/ ", b"/Type/Sig", b"/A#20B ", b"/A#2", b"/A#zz ",
+                                 b"/\xc3\xa9t\xc3\xa9>>", b"Type", b"", b"/" + b"x" * 1000])
+def test_read_name_edge_cases(raw):
+    ours, theirs = _read_name_both(raw)
+    assert ours == theirs
+
+
+def test_remembered_name_comparison_equals_asn1crypto():
+    from asn1crypto import x509
+
+    def name(cn, org="Bộ X", string_type=None):
+        built = x509.Name.build({"common_name": cn, "organization_name": org,
+                                 "country_name": "VN"}, use_printable=string_type == "p")
+        return x509.Name.load(built.dump())
+
+    names = [name("Nguyễn Văn A"), name("nguyễn  văn a"), name("Nguyen Van A", "Bo X", "p"),
+             name("Nguyen Van A", "Bo X"), name("Other"), name("Nguyễn Văn A", org="Bộ Y")]
+    before = [[a == b for b in names] for a in names]
+    hashes = [n.hashable for n in names]
+    speedups.install()
+    try:
+        after = [[[a == b for b in names] for a in names] for _ in range(2)]
+        hashes_after = [n.hashable for n in names]
+        assert (names[0] == "not a name") is False
+    finally:
+        speedups.uninstall()
+    assert after == [before, before]
+    assert hashes_after == hashes
+    assert before[0][1] is True  # the comparison is RFC 5280's, not byte equality
+    assert before[2][3] is True and names[2].dump() != names[3].dump()
+
+
+def test_certificates_of_a_signature_are_the_same_as_pyhankos(signed):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+    theirs = speedups._original_extract(sig.signed_data)
+    ours = [speedups.extract_certificate_info(sig.signed_data) for _ in range(2)]
+    for info in ours:
+        assert info.signer_cert.dump() == theirs.signer_cert.dump()
+        assert [c.dump() for c in info.other_certs] == [c.dump() for c in theirs.other_certs]
+        assert info.attribute_certs == theirs.attribute_certs == []
+    # the second look at the same signature gets the already parsed certificate
+    assert ours[0].signer_cert is ours[1].signer_cert

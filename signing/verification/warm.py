@@ -1,0 +1,48 @@
+"""Certificates parsed once per worker and reused, document after document.
+
+asn1crypto parses lazily and remembers what it parsed inside each object: a certificate's
+names, extensions, key and hashes are worked out the first time they are asked for. A fresh
+object per document (and pyHanko makes a fresh deep copy each time it looks at a signature's
+certificates) throws that work away, while the same few certificates — the office's
+officials, its seal, the CA, the TSA — come back in every document.
+
+The cache key is the certificate's whole DER encoding, so a cached object stands only for
+byte-identical input: nothing a document says can make it stand for another certificate.
+Validation itself (paths, revocation, times) is never cached; it depends on the document.
+"""
+
+from __future__ import annotations
+
+from asn1crypto import x509
+
+MAX_CACHED = 2048  # a certificate object with its parsed parts is a few tens of KB at most
+
+_CERTS: dict[bytes, x509.Certificate] = {}
+
+
+def certificate(der: bytes) -> x509.Certificate:
+    """``x509.Certificate.load(der)``, the same object each time for the same bytes."""
+    cert = _CERTS.get(der)
+    if cert is None:
+        cert = x509.Certificate.load(der)
+        if len(_CERTS) < MAX_CACHED:
+            _CERTS[der] = cert
+    return cert
+
+
+def adopt(cert: x509.Certificate) -> x509.Certificate:
+    """The cached twin of an already parsed certificate (or the certificate itself)."""
+    try:
+        der = cert.dump()
+    except Exception:  # noqa: BLE001 — a broken encoding is left for the validator to report
+        return cert
+    known = _CERTS.get(der)
+    if known is not None:
+        return known
+    if len(_CERTS) < MAX_CACHED:
+        _CERTS[der] = cert
+    return cert
+
+
+def clear() -> None:
+    _CERTS.clear()
