@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -23,8 +26,13 @@ from ocr.textlayer import read_text_layer
 Image.MAX_IMAGE_PIXELS = None  # we check sizes ourselves, with our own limit and message
 
 
-@functools.lru_cache(maxsize=2)
-def _open_pdf(path: str, stamp: tuple[int, float]) -> pdfium.PdfDocument:
+# PDFium is not thread-safe, not even across documents: every call made in the caller's process
+# (text-layer reading happens there, see ``local_pdf``) holds this lock. Workers are
+# single-threaded and need none.
+PDFIUM_LOCK = threading.RLock()
+
+
+def _load_pdf(path: str) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
@@ -34,9 +42,35 @@ def _open_pdf(path: str, stamp: tuple[int, float]) -> pdfium.PdfDocument:
         raise ReadError(f"the PDF cannot be parsed: {msg}", "bad_pdf") from exc
 
 
+@functools.lru_cache(maxsize=2)
+def _open_pdf(path: str, stamp: tuple[int, float]) -> pdfium.PdfDocument:
+    return _load_pdf(path)
+
+
+@contextmanager
+def local_pdf(path: str) -> Iterator[pdfium.PdfDocument]:
+    """The document opened in this process under PDFIUM_LOCK, closed afterwards (never cached:
+    the caller's temporary copies come and go)."""
+    with PDFIUM_LOCK:
+        pdf = _load_pdf(path)
+        try:
+            yield pdf
+        finally:
+            pdf.close()
+
+
 def open_pdf(path: str) -> pdfium.PdfDocument:
     st = os.stat(path)
     return _open_pdf(path, (st.st_size, st.st_mtime))
+
+
+def check_count(n: int, limits: Limits) -> int:
+    if n == 0:
+        raise ReadError("the document has no pages", "no_pages")
+    if n > limits.max_pages:
+        raise ReadError(f"the document has {n} pages, more than the limit of "
+                        f"{limits.max_pages}", "too_many_pages")
+    return n
 
 
 def count_pages(path: str, kind: str, limits: Limits) -> int:
@@ -52,12 +86,7 @@ def count_pages(path: str, kind: str, limits: Limits) -> int:
         except (OSError, SyntaxError, ValueError) as exc:
             raise ReadError(f"the {kind.upper()} image cannot be decoded: {exc}",
                             "bad_image") from exc
-    if n == 0:
-        raise ReadError("the document has no pages", "no_pages")
-    if n > limits.max_pages:
-        raise ReadError(f"the document has {n} pages, more than the limit of "
-                        f"{limits.max_pages}", "too_many_pages")
-    return n
+    return check_count(n, limits)
 
 
 def read_pdf_pages(path: str, indices: list[int],
@@ -65,7 +94,12 @@ def read_pdf_pages(path: str, indices: list[int],
     """Text-layer readings; a page whose text layer does not hold its text comes back with
     source "pending" (to be OCR'd) and its measured coverage. Pages not in ``with_lines``
     (all when None) may come back with text but no lines."""
-    pdf = open_pdf(path)
+    return pdf_pages(open_pdf(path), indices, with_lines)
+
+
+def pdf_pages(pdf: pdfium.PdfDocument, indices: list[int] | range,
+              with_lines: frozenset[int] | None = None) -> list[PageReading]:
+    """``read_pdf_pages`` on an open document."""
     out: list[PageReading] = []
     for i in indices:
         page = pdf[i]

@@ -1,5 +1,6 @@
-"""``read``: bytes or a path in, a Reading out. Pages go to worker processes; page 1 is read
-first so that its fields are ready while the rest of a long document is still being OCR'd."""
+"""``read``: bytes or a path in, a Reading out. Text layers are read here; pages to OCR go to
+worker processes, page 1 first so that its fields are ready while the rest of a long document is
+still being OCR'd."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from ocr.limits import Limits
 from ocr.model import Field, PageReading, Reading
 from ocr.sniff import check_pdf, sniff
 
-_CHUNK = 64  # text-layer pages per task
+_CHUNK = 64  # text-layer pages per worker task
+_INLINE = 64  # a document of up to this many pages has its text layers read in this process
 
 Source = bytes | bytearray | memoryview | str | os.PathLike[str]
 
@@ -36,8 +38,10 @@ def read(source: Source, *, dpi: int = 300, workers: int | None = None,
     ``searchable`` keeps, for OCR'd pages, a one-page PDF with an invisible text layer (see
     ``ocr.searchable_copy``). The input is never modified. Raises ReadError with a reason.
 
-    Pages are read in a shared pool of worker processes (started on first use, with the
-    forkserver method): a script that calls ``read`` needs the usual
+    Text layers are read in the calling process (under a lock: PDFium is not thread-safe), so
+    a born-digital PDF costs a few milliseconds and starts no process. Pages to OCR, and the
+    tail of a long PDF, go to a shared pool of worker processes (started on first use, with
+    the forkserver method): a script that calls ``read`` on scans needs the usual
     ``if __name__ == "__main__":`` guard.
     """
     limits = limits or Limits()
@@ -98,35 +102,17 @@ def _check(path: str, limits: Limits) -> str:
 def _read_path(path: str, kind: str, dpi: int, workers: int | None, limits: Limits,
                searchable: bool,
                on_first_page: Callable[[dict[str, Field]], None] | None) -> Reading:
-    ex = pool.get_pool(limits, workers)
-    n = pool.result(ex.submit(page_work.count_pages, path, kind, limits), limits.page_timeout)
     results: dict[int, PageReading] = {}
     pending: dict[int, float] = {}  # page index → text coverage, for pages to OCR
+    page1_ocr: Future[PageReading] | None = None
+    ex: ProcessPoolExecutor | None = None
     if kind == "pdf":
-        # Word boxes on page 1 (header) and the last pages (signature block); plain text
-        # elsewhere until a signature block turns up earlier (see _signature_page_lines).
-        with_lines = frozenset({0, n - 1, n - 2, n - 3})
-        first = ex.submit(page_work.read_pdf_pages, path, [0])
-        page1_ocr = None
-        for page in pool.result(first, limits.page_timeout):
-            if page.source == "pending":  # queued before any other page's work
-                page1_ocr = _submit_ocr(ex, path, kind, 0, dpi, limits, searchable,
-                                        page.text_coverage)
-            else:
-                results[0] = page
-        # Chunks small enough to keep every worker busy, large enough to amortize the calls.
-        chunk = max(4, min(_CHUNK, -(-(n - 1) // (2 * pool.worker_count(ex)))))
-        rest = [ex.submit(page_work.read_pdf_pages, path, list(range(s, min(n, s + chunk))),
-                          with_lines) for s in range(1, n, chunk)]
-        if 0 in results and on_first_page:
-            on_first_page(extract_fields([results[0]]))
-        for fut in rest:
-            for page in pool.result(fut, limits.page_timeout):
-                if page.source == "pending":
-                    pending[page.number - 1] = page.text_coverage
-                else:
-                    results[page.number - 1] = page
+        page1_ocr, ex, n = _read_text_layers(path, dpi, workers, limits, searchable,
+                                             on_first_page, results, pending)
     else:
+        ex = pool.get_pool(limits, workers)
+        n = pool.result(ex.submit(page_work.count_pages, path, kind, limits),
+                        limits.page_timeout)
         page1_ocr = _submit_ocr(ex, path, kind, 0, dpi, limits, searchable, 0.0)
         pending = {i: 0.0 for i in range(1, n)}
     if page1_ocr is not None:
@@ -135,15 +121,68 @@ def _read_path(path: str, kind: str, dpi: int, workers: int | None, limits: Limi
         results[0] = pool.result(page1_ocr, limits.page_timeout)
         if on_first_page:
             on_first_page(extract_fields([results[0]]))
-    futures = {i: _submit_ocr(ex, path, kind, i, dpi, limits, searchable, cov)
-               for i, cov in sorted(pending.items())}
-    deadline = time.monotonic() + limits.page_timeout * (1 + len(futures))
-    for index, fut in futures.items():
-        results[index] = pool.result(fut, max(1.0, deadline - time.monotonic()))
+    if pending:
+        ex = ex or pool.get_pool(limits, workers)
+        futures = {i: _submit_ocr(ex, path, kind, i, dpi, limits, searchable, cov)
+                   for i, cov in sorted(pending.items())}
+        deadline = time.monotonic() + limits.page_timeout * (1 + len(futures))
+        for index, fut in futures.items():
+            results[index] = pool.result(fut, max(1.0, deadline - time.monotonic()))
     pages = [results[i] for i in range(n)]
     if kind == "pdf":
-        _signature_page_lines(ex, path, pages, limits)
+        _signature_page_lines(path, pages)
     return Reading(pages, extract_fields(pages), kind)
+
+
+def _read_text_layers(path: str, dpi: int, workers: int | None, limits: Limits,
+                      searchable: bool,
+                      on_first_page: Callable[[dict[str, Field]], None] | None,
+                      results: dict[int, PageReading], pending: dict[int, float],
+                      ) -> tuple[Future[PageReading] | None, ProcessPoolExecutor | None, int]:
+    """Text layers of every page, read in this process (a few ms a page: a round trip to the
+    workers costs more than that); only a long document shares its tail with the workers.
+    Fills ``results`` (text pages) and ``pending`` (pages to OCR); page 1's OCR, when it needs
+    one, is queued at once. The worker pool is not touched unless some page needs it."""
+    ex: ProcessPoolExecutor | None = None
+    page1_ocr: Future[PageReading] | None = None
+    remote: list[Future[list[PageReading]]] = []
+    with page_work.local_pdf(path) as pdf:
+        n = page_work.check_count(len(pdf), limits)
+        # Word boxes on page 1 (header) and the last pages (signature block); plain text
+        # elsewhere until a signature block turns up earlier (see _signature_page_lines).
+        with_lines = frozenset({0, n - 1, n - 2, n - 3})
+        first = page_work.pdf_pages(pdf, [0])[0]
+        if first.source == "pending":
+            ex = pool.get_pool(limits, workers)
+            page1_ocr = _submit_ocr(ex, path, "pdf", 0, dpi, limits, searchable,
+                                    first.text_coverage)
+        else:
+            results[0] = first
+        local_end = n
+        if n > _INLINE:
+            # This process takes one share, each worker the others, in chunks small enough to
+            # keep every worker busy and large enough to amortize the calls.
+            ex = ex or pool.get_pool(limits, workers)
+            shares = pool.worker_count(ex) + 1
+            local_end = max(_INLINE, n // shares)
+            chunk = max(4, min(_CHUNK, -(-(n - local_end) // (2 * (shares - 1)))))
+            remote = [ex.submit(page_work.read_pdf_pages, path,
+                                list(range(s, min(n, s + chunk))), with_lines)
+                      for s in range(local_end, n, chunk)]
+    if 0 in results and on_first_page:
+        on_first_page(extract_fields([results[0]]))
+    got: list[PageReading] = []
+    if local_end > 1:
+        with page_work.local_pdf(path) as pdf:
+            got = page_work.pdf_pages(pdf, range(1, local_end), with_lines)
+    for fut in remote:
+        got.extend(pool.result(fut, limits.page_timeout))
+    for page in got:
+        if page.source == "pending":
+            pending[page.number - 1] = page.text_coverage
+        else:
+            results[page.number - 1] = page
+    return page1_ocr, ex, n
 
 
 def _submit_ocr(ex: ProcessPoolExecutor, path: str, kind: str, index: int, dpi: int,
@@ -154,13 +193,12 @@ def _submit_ocr(ex: ProcessPoolExecutor, path: str, kind: str, index: int, dpi: 
 _SIGNATURE_HINT = re.compile(r"N[ơo]i\s*nh[ậa]n|^\s*(TM|KT|TL|TUQ)\.\s", re.MULTILINE)
 
 
-def _signature_page_lines(ex: ProcessPoolExecutor, path: str, pages: list[PageReading],
-                          limits: Limits) -> None:
+def _signature_page_lines(path: str, pages: list[PageReading]) -> None:
     """Fetch the word boxes of the last page that looks like a signature page, when it was
     read as plain text (a signature block before appendices or attachments)."""
     for page in reversed(pages):
         if _SIGNATURE_HINT.search(page.text):
             if page.source == "text" and not page.lines:
-                fut = ex.submit(page_work.read_pdf_pages, path, [page.number - 1])
-                pages[page.number - 1] = pool.result(fut, limits.page_timeout)[0]
+                with page_work.local_pdf(path) as pdf:
+                    pages[page.number - 1] = page_work.pdf_pages(pdf, [page.number - 1])[0]
             return

@@ -233,7 +233,10 @@ def marks(lines: list[Line], page: int, absent_conf: float) -> tuple[Field, Fiel
             if name in found:
                 continue
             for pattern, value in options:
-                d = edit_distance(key, pattern.replace(" ", ""))
+                target = pattern.replace(" ", "")
+                if abs(len(key) - len(target)) > 1:  # more than one slip apart: skip the DP
+                    continue
+                d = edit_distance(key, target)
                 # One slip is forgiven in the longer marks ("THUONGKHAN" read "THUGKHAN" is 2).
                 if d == 0 or (d == 1 and len(pattern) >= 7):
                     found[name] = make_field(name, value, line.words, page, 1.0 - 0.15 * d)

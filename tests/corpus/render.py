@@ -9,6 +9,8 @@ from functools import lru_cache
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+from fontTools import subset
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.corpus.layout import PAGE_H, PAGE_W, Page, Rule, Text, font_path
@@ -75,15 +77,39 @@ def _runs(page: Page) -> list[Text]:
     return runs
 
 
-def render_pdf(pages: list[Page]) -> bytes:
-    """A born-digital PDF: every text item is a real text object with an embedded font."""
+def _subset(font: str, text: str) -> bytes:
+    """The font cut down to the glyphs of ``text``, as word processors embed fonts (a whole
+    Liberation or Noto face is 0.3–0.6 MB, and a reader parses it on every first page)."""
+    opts = subset.Options()
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    opts.drop_tables += ["FFTM"]  # FontForge's time stamps: fontTools cannot subset them
+    sub = subset.Subsetter(opts)
+    sub.populate(text=text + " ")
+    tt = TTFont(font_path(font))
+    sub.subset(tt)
+    buf = io.BytesIO()
+    tt.save(buf)
+    return buf.getvalue()
+
+
+def render_pdf(pages: list[Page], subset_fonts: bool = True) -> bytes:
+    """A born-digital PDF: every text item is a real text object with an embedded font, subset
+    to the document's glyphs unless ``subset_fonts`` is false (whole fonts: some generators
+    embed them so)."""
     pdf = pdfium.PdfDocument.new()
     fonts: dict[str, tuple[object, object]] = {}
+    used: dict[str, set[str]] = {}
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, Text):
+                used.setdefault(item.font, set()).update(item.text)
     for page in pages:
         pg = pdf.new_page(PAGE_W, PAGE_H)
         for item in _runs(page):
             if item.font not in fonts:
-                data = font_path(item.font).read_bytes()
+                data = (_subset(item.font, "".join(sorted(used[item.font]))) if subset_fonts
+                        else font_path(item.font).read_bytes())
                 buf = ctypes.create_string_buffer(data, len(data))
                 handle = raw.FPDFText_LoadFont(pdf.raw, ctypes.cast(buf, ctypes.POINTER(
                     ctypes.c_uint8)), len(data), raw.FPDF_FONT_TRUETYPE, 1)

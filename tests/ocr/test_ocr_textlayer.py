@@ -5,7 +5,10 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import io
+import json
 import random
+import subprocess
+import sys
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -93,3 +96,23 @@ def test_scan_with_an_invisible_text_layer_is_not_ocrd() -> None:
     assert reading.pages[0].text_coverage > 0.75
     assert reading.fields["number"].value == doc.number
     assert reading.fields["symbol"].value == doc.symbol
+
+
+_NO_WORKERS = """
+import json, multiprocessing, sys
+import ocr
+reading = ocr.read(sys.argv[1])
+print(json.dumps({"ocr_pages": reading.ocr_pages, "symbol": reading.fields["symbol"].value,
+                  "processes": len(multiprocessing.active_children())}))
+"""
+
+
+def test_text_layer_pdf_is_read_without_worker_processes(digital: Sample, tmp_path) -> None:
+    """A born-digital PDF is read in the caller's process: no worker is started for it (a round
+    trip to the page workers cost ~100 ms per small document)."""
+    path = tmp_path / "digital.pdf"
+    path.write_bytes(digital.data)
+    out = subprocess.run([sys.executable, "-c", _NO_WORKERS, str(path)], capture_output=True,
+                         text=True, timeout=60, check=True)
+    result = json.loads(out.stdout)
+    assert result == {"ocr_pages": [], "symbol": digital.truth["symbol"], "processes": 0}
