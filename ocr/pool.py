@@ -3,7 +3,9 @@ address-space limit so that a hostile page kills its worker instead of the calle
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +28,19 @@ def _init_worker(memory: int) -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True,
+                         name="ocr-parent-watch").start()
+
+
+def _exit_with_parent(sentinel: int) -> None:
+    """End this worker when its parent is gone. A worker waits for tasks on a queue whose
+    write end it holds itself, and holds the forkserver's "alive" pipe: a parent that died
+    without shutting the pool down (killed, ``os._exit``, a crash) would leave the workers and
+    the forkserver running forever, adopted by init."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def workers_default() -> int:
@@ -72,6 +87,20 @@ def kill_pool() -> None:
             proc.kill()
         _pool.shutdown(wait=False, cancel_futures=True)
         _pool = None
+
+
+def close_pool() -> None:
+    """Stop the workers (after their current task); the next ``get_pool`` starts afresh. Runs
+    at interpreter exit. The forkserver, shared with any other forkserver pool of the process,
+    ends by itself once this process and every child it started are gone."""
+    global _pool, _pool_key
+    with _lock:
+        pool, _pool, _pool_key = _pool, None, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(close_pool)
 
 
 def result(future: Future[Any], timeout: float) -> Any:
