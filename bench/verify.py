@@ -2,16 +2,43 @@
 validation (``validate_pdf_signature`` / ``validate_pdf_timestamp`` with diff analysis), over
 the fixtures of the verification tests, in the same run, with the same trust and no network.
 
-    .venv/bin/python bench/verify.py [--repeat 5] [--pages 2]
+    .venv/bin/python bench/verify.py [--repeat 7] [--pages 2] [--in-process]
 
-Goal (issue 5): median ≤ 0.5 × pyHanko's, worst ≤ 2 s. Our figures include the forked worker
-that enforces the time and memory limits; pass --in-process to see them without it.
+Goal (issue 5): median ≤ 0.5 × pyHanko's, worst ≤ 2 s; we aim at ≤ 0.4 so that the goal holds
+on a loaded machine too. Our figures include the forked worker that enforces the time and
+memory limits (pass --in-process to see them without it, and without the workers' speed-ups).
+The last lines say whether the goal is met; the load average is printed with the figures,
+because the machine is shared and only the same-run ratio means anything.
+
+What the profiles said (cProfile and pyinstrument on ``engine.verify_here`` inside a worker,
+``py-spy record --subprocesses`` on this bench):
+
+* The worker round trip is not where the time goes: pickling a report and the pipe cost
+  0.1–0.3 ms (a 2–6 KB report); a document that is not a PDF takes 0.2–0.3 ms in all.
+* About 60 % of a signature is pyHanko's CMS and path validation, and a third of that was
+  asn1crypto re-parsing the same certificates: pyHanko deep-copies every embedded certificate
+  each time it looks at a signature (``untag()``), so names, extensions and key identifiers
+  were worked out two or three times per signature, document after document. Workers now
+  keep one parsed certificate per DER (``warm.py``: CMS certificates, DSS certificates,
+  anchors) and remember name comparisons by DER (``speedups.py``): −25 to −30 % CPU per
+  document, same verdicts, errors and warnings.
+* About 25 % is pyHanko's PDF parser; PDF names were read one byte at a time through a
+  generator (``speedups.read_name``: one regular expression, pyHanko's decoder for escapes).
+* The trust store (``SimpleTrustManager``) is built once per set of anchors and the anchors
+  travel as DER to workers that keep them parsed; the event loop is reused per thread.
+* What is left is pyHanko's own validation (ESS certificate-ID checks done twice per signature,
+  path validation, algorithm policy objects built per call) and the parse of a handful of
+  objects per document; the change analysis reads only the objects later revisions rewrote,
+  and pages are rendered only when that analysis cannot decide (no fixture here needs it).
+
+Before → after (loaded 2-core machine, same-run ratios): 0.43–0.56 → 0.33–0.37.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import time
@@ -103,7 +130,7 @@ def timed_pair(ours, theirs, repeat: int) -> tuple[float, object, float, object]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--pages", type=int, default=2)
     parser.add_argument("--in-process", action="store_true")
     args = parser.parse_args()
@@ -135,13 +162,19 @@ def main() -> None:
     ours_all = [r[1] for r in rows]
     theirs_all = [r[2] for r in rows]
     med_o, med_t = statistics.median(ours_all), statistics.median(theirs_all)
+    ratio, worst = med_o / med_t, max(ours_all)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print()
     print(f"documents: {len(rows)}, repeats: {args.repeat}, pages: {args.pages}, "
-          f"isolated worker: {not args.in_process}")
+          f"isolated worker: {not args.in_process}, load average: {load}")
     print(f"median per document: ours {med_o * 1000:.1f} ms, pyHanko {med_t * 1000:.1f} ms, "
-          f"ratio {med_o / med_t:.2f} (goal ≤ 0.50)")
-    print(f"worst per document:  ours {max(ours_all) * 1000:.1f} ms, "
+          f"ratio {ratio:.2f} (goal ≤ 0.50, aim ≤ 0.40)")
+    print(f"worst per document:  ours {worst * 1000:.1f} ms, "
           f"pyHanko {max(theirs_all) * 1000:.1f} ms (goal: ours ≤ 2000 ms)")
+    met = ratio <= 0.5 and worst <= 2.0
+    print(f"issue 5 speed goal: {'MET' if met else 'NOT MET'} "
+          f"(median ratio {ratio:.2f} {'≤' if ratio <= 0.5 else '>'} 0.50, "
+          f"worst {worst * 1000:.0f} ms {'≤' if worst <= 2.0 else '>'} 2000 ms)")
 
 
 if __name__ == "__main__":
