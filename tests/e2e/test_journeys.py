@@ -11,43 +11,59 @@ import pytest
 from playwright.sync_api import expect
 
 from registry.documents import Assignment, IncomingDocument
-from tests.intake.docs import Letter, letter_pdf
+from tests.corpus.build import make_scan
 from tests.web.conftest import Office
+
+
+def field(page, label: str):  # noqa: ANN001, ANN201
+    """A field of the document page by its label, which carries a badge ("88%") when the field
+    was read with low confidence."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \d+%)?$"))
 
 
 def test_clerk_receives_confirms_leader_assigns_other_unit_kept_out(
         person, sqlite_services, office, tmp_path, shots):
-    scan = tmp_path / "cong-van-125.pdf"
-    scan.write_bytes(letter_pdf(Letter(urgency="KHẨN")))
+    # A paper invitation, scanned at 300 dpi: no text layer, so the service reads it with OCR.
+    sample = make_scan(3, "scan300")
+    truth = sample.truth
+    scan = tmp_path / "giay-moi-quet.pdf"
+    scan.write_bytes(sample.data)
 
     clerk = person("clerk")
     clerk.get_by_role("link", name="Tiếp nhận").click()
     clerk.get_by_label("Kéo thả các tệp vào đây, hoặc chọn tệp").set_input_files(str(scan))
     expect(clerk.locator("#chosen")).to_contain_text("1 tệp")
+    clerk.get_by_label("Giấy (bản quét)").check()
     clerk.get_by_role("button", name="Tiếp nhận").click()
     expect(clerk.locator("#receipts")).to_contain_text("Đã tiếp nhận 1 văn bản")
     shots(clerk, "1-received")
 
     clerk.locator("#receipts a").first.click()
-    for _ in range(60):  # the service's background worker reads it
+    for _ in range(120):  # the service's background worker reads it (OCR)
         if clerk.locator("#reading").count() == 0:
             break
         clerk.wait_for_timeout(500)
         clerk.reload()
     expect(clerk.locator("h1")).to_contain_text("Văn bản đến số 1/")
     expect(clerk.locator("object.pdf")).to_have_attribute("data", re.compile(r"/original$"))
-    number = clerk.get_by_label("Số", exact=True)
-    expect(number).to_have_value("125")
-    expect(clerk.get_by_label("Ký hiệu")).to_have_value("STC-NS")
-    number.fill("126")  # the clerk corrects a misread number
+    # Read from the scan's pixels; the number was read with low confidence, and says so.
+    number = field(clerk, "Số")
+    expect(number).to_have_value(truth["number"])
+    expect(clerk.locator('.field.low[data-field="number"] .badge')).to_have_text(re.compile("%"))
+    expect(clerk.locator("#low-note")).to_contain_text("Độ tin cậy thấp")
+    expect(field(clerk, "Ký hiệu")).to_have_value(truth["symbol"])
+    expect(field(clerk, "Trích yếu")).to_have_value(truth["abstract"])
+    expect(clerk.locator("#f_confidentiality option:checked")).to_have_text("Mật")
+    clerk.get_by_label("Ghi chú").fill("Bản giấy, nhận trực tiếp")  # the clerk completes it
     shots(clerk, "2-checking")
     clerk.get_by_role("button", name="Xác nhận vào sổ").click()
     expect(clerk.locator("#confirmed")).to_be_visible()
-    expect(clerk.get_by_label("Số", exact=True)).to_have_value("126")
+    expect(clerk.get_by_label("Ghi chú")).to_have_value("Bản giấy, nhận trực tiếp")
     expect(clerk.locator("#history")).to_contain_text("incoming.confirmed")
     with sqlite_services.sessions() as s:
         doc = s.query(IncomingDocument).one()
-        assert doc.code_number == "126" and doc.confirmed_at is not None
+        assert doc.code_number == truth["number"] and doc.confirmed_at is not None
+        assert doc.channel == "paper" and doc.code_notation == truth["symbol"]
         doc_id = doc.id
 
     leader = person("leader")
