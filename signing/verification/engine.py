@@ -15,13 +15,13 @@ from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import pdf_embedded
 
 from . import model as m
-from .changes import analyse
+from .changes import analyse, check_byte_range
 from .crypto import check_signature
 from .embedded import load_embedded_data
 from .judge import judge_changes, pades_level
 from .model import Report, SignatureReport
 from .roles import decree30_role
-from .structure import check_byte_range, is_pdf, raw_byte_ranges, revision_ends
+from .structure import is_pdf, raw_byte_ranges, revision_ends
 from .summary import finish_report, finish_signature
 from .trust import Trust
 

@@ -1,9 +1,9 @@
 """pyHanko's ``async_validate_pdf_signature`` without the parts this verifier does not use.
 
 The same building blocks in the same order (subfilter check, timing information, CMS and
-trust validation, seed-value constraints), minus the byte-coverage and diff work that
-``structure.py`` and ``changes.py`` replace, and minus attribute-certificate processing (no
-validation context for attribute authorities is configured, so pyHanko would only parse them).
+trust validation, seed-value constraints), minus the byte-coverage and diff work that the
+rules of ``changes/`` replace, and minus attribute-certificate processing (no validation
+context for attribute authorities is configured, so pyHanko would only parse them).
 Returns a plain namespace with the same field names as ``PdfSignatureStatus``.
 """
 
