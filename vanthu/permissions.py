@@ -128,7 +128,22 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", "/issuance"): _r(C, tokens=False),
     ("POST", "/issuance"): _r(C, tokens=False, form=True),
     ("GET", "/admin/users"): _r(A, tokens=False),
+    ("POST", "/admin/users"): _r(A, tokens=False, form=True),
     ("POST", "/admin/users/{user_id}/unlock"): _r(A, tokens=False, form=True),
+    ("POST", "/admin/users/{user_id}/disable"): _r(A, tokens=False, form=True),
+    ("POST", "/admin/users/{user_id}/enable"): _r(A, tokens=False, form=True),
+    ("POST", "/admin/users/{user_id}/sessions/end"): _r(A, tokens=False, form=True),
+    ("GET", "/admin/units"): _r(A, tokens=False),
+    ("POST", "/admin/units"): _r(A, tokens=False, form=True),
+    ("POST", "/admin/units/{code}/active"): _r(A, tokens=False, form=True),
+    ("GET", "/admin/books"): _r(A, tokens=False),
+    ("POST", "/admin/books"): _r(A, tokens=False, form=True),
+    ("POST", "/admin/books/{code}/active"): _r(A, tokens=False, form=True),
+    ("GET", "/admin/trust"): _r(A, tokens=False),
+    ("POST", "/admin/trust"): _r(A, tokens=False, form=True),
+    ("POST", "/admin/trust/{name}/remove"): _r(A, tokens=False, form=True),
+    ("GET", "/admin/keys"): _r(A, tokens=False),
+    ("POST", "/admin/keys/{cred_id}/active"): _r(A, tokens=False, form=True),
 }
 
 

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from registry.documents import Assignment
+from registry.org import add_user
 from tests.intake.docs import letter_pdf
 from tests.web.conftest import csrf_of, sign_in
 from tests.web.routes import app_routes
@@ -50,10 +51,12 @@ def world(app, office, sqlite_services):  # noqa: ANN001
         assignment_id = a.id
     assert assignment_id
     outgoing_id = _outgoing_document(sqlite_services, office)
+    with sqlite_services.transaction() as s:  # the user the admin routes act on (disable, …)
+        target = add_user(s, "walk-target", "Walk Target", ["specialist"]).id
     params = {"doc_id": receipt.id, "outgoing_id": outgoing_id, "code": DOC_UNIT,
               "assignment_id": assignment_id,
               "kind": "incoming", "token": "no-such-token", "which": "draft", "path": "app.css",
-              "user_id": office.users["kt"]}
+              "user_id": target, "name": "no-such-anchor.pem", "cred_id": 1}
 
     def current() -> dict:
         # Walking the routes confirms and re-assigns the document (to KT again), which replaces

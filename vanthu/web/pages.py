@@ -9,6 +9,8 @@ from fastapi.staticfiles import StaticFiles
 
 from vanthu.web import (
     account,
+    admin_keys,
+    admin_org,
     admin_pages,
     incoming_pages,
     outgoing_pages,
@@ -25,5 +27,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(work_pages.router)
     app.include_router(incoming_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(admin_org.router)
+    app.include_router(admin_keys.router)
     app.include_router(outgoing_pages.router)
     app.include_router(signing_pages.router)
