@@ -4,7 +4,7 @@ Vietnamese and English. Anything that is not one of ours stays a 500: that is a 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from intake.errors import IntakeError
 from registry.errors import RegistryError
@@ -32,14 +32,24 @@ def error_body(code: str, message: str) -> dict:
     return {"code": code, "message": {"vi": f"{vi}: {message}", "en": message}}
 
 
+def _answer(request: Request, code: str, message: str, status: int) -> Response:
+    """JSON for the API; for a page, the error page in the reader's language."""
+    body = error_body(code, message)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(body, status_code=status)
+    from vanthu.web.render import render_error
+
+    return render_error(request, status, body["message"]["vi"], body["message"]["en"])
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RegistryError)
-    async def _registry_error(_request: Request, exc: RegistryError) -> JSONResponse:
+    async def _registry_error(request: Request, exc: RegistryError) -> Response:
         status, _ = KNOWN.get(exc.code, (400, ""))
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+        return _answer(request, exc.code, str(exc), status)
 
     @app.exception_handler(IntakeError)
-    async def _intake_error(_request: Request, exc: IntakeError) -> JSONResponse:
+    async def _intake_error(request: Request, exc: IntakeError) -> Response:
         status, _ = KNOWN.get(exc.code, (409, ""))
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+        return _answer(request, exc.code, str(exc), status)
 

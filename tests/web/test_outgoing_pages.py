@@ -128,3 +128,22 @@ def test_who_may_open_an_outgoing_document(outgoing_app, demo, directive):
         signed_in(nc, "nc")
         assert not re.search(rf'href="/outgoing/{doc_id}"', nc.get("/outgoing").text)
         assert nc.get("/issuance").status_code == 403 and nc.get("/tray").status_code == 403
+
+
+def test_a_missing_document_is_a_page_not_json(outgoing_app, demo):
+    with browser(outgoing_app) as clerk:
+        signed_in(clerk, "vanthu")
+        page = clerk.get("/outgoing/9999")
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert "Không tìm thấy" in page.text and 'role="alert"' in page.text
+        api = clerk.get("/api/outgoing/9999")
+        assert api.status_code == 404 and api.json()["code"] == "not_found"
+
+
+def test_the_outgoing_pages_speak_english_too(outgoing_app, demo):
+    with browser(outgoing_app) as official:
+        signed_in(official, "chutich")
+        official.get("/lang/en")
+        assert "Waiting for my signature" in official.get("/tray").text
+        assert "Submit a new draft" in official.get("/outgoing/new").text
+        assert "Outgoing documents and drafts" in official.get("/outgoing").text
