@@ -11,6 +11,7 @@ from asn1crypto import algos
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
@@ -273,3 +274,53 @@ def replace_font(data: bytes, base_font: str = "/Courier", extra_key: bool = Fal
             font[pdf_name("/BaseFont")] = pdf_name(base_font)
         w.mark_update(font_ref)
     return _update(data, fn)
+
+
+# --- reusing an object number with a higher generation ------------------------------------
+# pyHanko's writer never does this, so these updates are written by hand: new objects, a
+# cross-reference section listing them, a trailer pointing at the previous one.
+
+def _append_update(data: bytes, objects: list[tuple[int, int, bytes]]) -> bytes:
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    out = bytearray(data)
+    entries = []
+    for idnum, gen, body in objects:
+        entries.append((idnum, len(out), gen))
+        out += b"%d %d obj\n" % (idnum, gen) + body + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n"
+    for idnum, offset, gen in sorted(entries):
+        out += b"%d 1\n%010d %05d n \n" % (idnum, offset, gen)
+    root = reader.trailer.raw_get("/Root").reference
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    out += b"trailer\n<< /Size %d /Root %d %d R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        int(reader.trailer["/Size"]), root.idnum, root.generation, prev, xref_at)
+    return bytes(out)
+
+
+def _stream_body(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def content_in_new_generation(data: bytes, repoint_page: bool, page_index: int = 0) -> bytes:
+    """The signed content stream's object number reused with generation + 1 for new text.
+
+    With ``repoint_page`` the page is rewritten to refer to the new generation (the same
+    object number as before); without, the page is left alone — pyHanko then still reads the
+    old stream under the old reference, while PDF viewers (pdfium) show the new one.
+    """
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    page_ref = reader.root["/Pages"]["/Kids"].raw_get(page_index)
+    page = page_ref.get_object()
+    content = page.raw_get("/Contents").reference
+    text = b"BT /F1 18 Tf 72 720 Td (QUYET DINH so 99/QD-UBND) Tj ET"
+    objects = [(content.idnum, content.generation + 1, _stream_body(text))]
+    if repoint_page:
+        new_page = generic.DictionaryObject({k: page.raw_get(k) for k in page.keys()})
+        new_page[pdf_name("/Contents")] = generic.IndirectObject(
+            content.idnum, content.generation + 1, reader)
+        buf = io.BytesIO()
+        new_page.write_to_stream(buf)
+        ref = page_ref.reference
+        objects.append((ref.idnum, ref.generation, buf.getvalue()))
+    return _append_update(data, objects)

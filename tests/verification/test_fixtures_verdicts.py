@@ -277,3 +277,17 @@ def test_signing_time_edited_after_signing(signed, trust):
     assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
     edits = [m for m in sig.modifications if m.kind == "signature_dict_edited"]
     assert edits and "/M" in edits[0].detail
+
+
+@pytest.mark.parametrize("repoint_page", [True, False])
+def test_content_swapped_under_a_new_generation(signed, trust, repoint_page):
+    """Reusing the content stream's object number with a higher generation shows other text
+    (pdfium reads the newest entry whatever the generation) but must not pass as signed."""
+    import pypdfium2 as pdfium
+
+    changed = docs.content_in_new_generation(signed, repoint_page)
+    shown = pdfium.PdfDocument(changed)[0].get_textpage().get_text_range()
+    assert "so 99" in shown  # what a reader sees is not what was signed
+    sig = _one(verify(changed, trust))
+    assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
+    assert ("content_replaced", 1) in {(m.kind, m.page) for m in sig.modifications}

@@ -56,8 +56,9 @@ class RevisionDiff:
     new_root: generic.DictionaryObject
     pages_touched: bool = False
     old_pages: list[generic.Reference] = field(default_factory=list)
-    old_index: dict[int, int] = field(default_factory=dict)
-    new_index: dict[int, int] = field(default_factory=dict)
+    # page (object number, generation) → 0-based index, in the signed and the final document
+    old_index: dict[tuple[int, int], int] = field(default_factory=dict)
+    new_index: dict[tuple[int, int], int] = field(default_factory=dict)
     render_pages: set[int] = field(default_factory=set)
     _new_dss: set | None = None
 
@@ -65,7 +66,7 @@ class RevisionDiff:
         """The final 1-based number of signed page ``page_ix``; None when it was removed."""
         if page_ix is None or page_ix >= len(self.old_pages):
             return None
-        return _plus_one(self.new_index.get(self.old_pages[page_ix].idnum))
+        return _plus_one(self.new_index.get(key(self.old_pages[page_ix])))
 
     def request_render(self, page_ix: int | None) -> None:
         """Ask for a pixel comparison of a signed page the objects cannot decide about."""
@@ -113,6 +114,12 @@ class ChangeRule:
     def review(self, diff: RevisionDiff, change: ChangedObject) -> Iterable[Modification]:
         """Findings about one claimed object (none: the change is harmless plumbing)."""
         return ()
+
+
+def key(ref: generic.Reference) -> tuple[int, int]:
+    """How objects are told apart: by number *and* generation. Reusing a number with another
+    generation makes another object, and comparing numbers alone would not see the swap."""
+    return ref.idnum, ref.generation
 
 
 def mod(kind: str, page: int | None, detail: str, allowed: bool = False) -> Modification:

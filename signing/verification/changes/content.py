@@ -15,7 +15,7 @@ from pyhanko.pdf_utils import generic
 
 from ..model import Modification
 from ..pdfwalk import annot_refs, content_refs, resource_xobjects
-from .api import ChangedObject, ChangeRule, RevisionDiff, mod, raw
+from .api import ChangedObject, ChangeRule, RevisionDiff, key, mod, raw
 from .forms import new_annotation
 
 # Keys of a page dictionary that other rules judge, or that change nothing a reader sees.
@@ -52,9 +52,9 @@ def _compare_page(diff, old_page, new_page, page_no, page_ix) -> Iterator[Modifi
         yield mod("page_changed", page_no, f"signed page {page_no} is no longer readable")
         return
     yield from _contents(old_page, new_page, page_no)
-    old_x = dict(resource_xobjects(old_page))
+    old_x = {name: key(ref) for name, ref in resource_xobjects(old_page)}
     for name, ref in resource_xobjects(new_page):
-        if name in old_x and old_x[name].idnum != ref.idnum:
+        if name in old_x and old_x[name] != key(ref):
             yield mod("xobject_replaced", page_no,
                       f"image or form {name} on signed page {page_no} was replaced")
     if raw(old_page, "/Resources") != raw(new_page, "/Resources"):
@@ -68,8 +68,8 @@ def _compare_page(diff, old_page, new_page, page_no, page_ix) -> Iterator[Modifi
 
 
 def _contents(old_page, new_page, page_no) -> Iterator[Modification]:
-    old_ids = [r.idnum for r in content_refs(old_page)]
-    new_ids = [r.idnum for r in content_refs(new_page)]
+    old_ids = [key(r) for r in content_refs(old_page)]
+    new_ids = [key(r) for r in content_refs(new_page)]
     if old_ids == new_ids:
         return
     n = len(old_ids)
@@ -80,12 +80,12 @@ def _contents(old_page, new_page, page_no) -> Iterator[Modification]:
 
 
 def _annotations(old_page, new_page, page_no) -> Iterator[Modification]:
-    old_a = {r.idnum for r in annot_refs(old_page)}
+    old_a = {key(r) for r in annot_refs(old_page)}
     new_refs = annot_refs(new_page)
     for ref in new_refs:
-        if ref.idnum not in old_a:
+        if key(ref) not in old_a:
             yield new_annotation(ref.get_object(), page_no)
-    removed = old_a - {r.idnum for r in new_refs}
+    removed = old_a - {key(r) for r in new_refs}
     if removed:
         yield mod("annotation_changed", page_no,
                   f"{len(removed)} annotation(s) removed from page {page_no}")

@@ -20,7 +20,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..pdfwalk import page_refs
-from .api import ChangeAnalysis, ChangedObject, ChangeRule, RevisionDiff, mod, raw
+from .api import ChangeAnalysis, ChangedObject, ChangeRule, RevisionDiff, key, mod, raw
 from .content import PageContentRule
 from .document import DocumentRule, PlumbingRule
 from .forms import FieldsAndAnnotationsRule
@@ -50,15 +50,7 @@ def analyse(
     old = reader.get_historical_resolver(signed_rev)
     diff = RevisionDiff(reader, old, old.root, reader.root)
 
-    updated: set[generic.Reference] = set()
-    for rev in range(signed_rev + 1, last + 1):
-        updated |= xrefs.explicit_refs_in_revision(rev)
-    # objects created after signing are judged through what refers to them (a page's list
-    # of contents, the page tree, the form); only rewrites of signed objects are walked
-    existed = sorted(
-        (r for r in updated if xrefs.get_historical_ref(r, signed_rev) is not None),
-        key=lambda r: r.idnum,
-    )
+    existed, now_as = _rewritten(reader, signed_rev, last)
     # Most updates (a new signature, validation data, an edited signature dictionary) touch
     # only objects that say what they are; the page map is built only when needed.
     quick = {ref.idnum: quick_role(old, diff.old_root, ref) for ref in existed}
@@ -67,8 +59,8 @@ def analyse(
     )
     if diff.pages_touched:
         diff.old_pages = page_refs(diff.old_root)
-        diff.old_index = {ref.idnum: i for i, ref in enumerate(diff.old_pages)}
-        diff.new_index = {ref.idnum: i for i, ref in enumerate(page_refs(diff.new_root))}
+        diff.old_index = {key(ref): i for i, ref in enumerate(diff.old_pages)}
+        diff.new_index = {key(ref): i for i, ref in enumerate(page_refs(diff.new_root))}
     for rule in rules:
         result.modifications.extend(rule.review_document(diff))
     if not existed:
@@ -83,7 +75,7 @@ def analyse(
         role, first_ix = roles.get(ref.idnum, ("other", None)) if q is None else (q, None)
         if q == "page":
             role, first_ix = roles.get(ref.idnum, ("page", None))
-        old_obj, new_obj = _read(old, ref), _read(reader, ref)
+        old_obj, new_obj = _read(old, ref), _read(reader, now_as.get(ref.idnum, ref))
         # a font or image shared by several pages changes every one of them
         for page_ix in sorted(shared.get(ref.idnum, ())) or [first_ix]:
             change = ChangedObject(ref, role, page_ix, diff.page_number(page_ix), old_obj,
@@ -91,10 +83,61 @@ def analyse(
             result.modifications.extend(_judge(rules, diff, change))
 
     for page_ix in sorted(diff.render_pages):
-        idnum = diff.old_pages[page_ix].idnum
-        if idnum in diff.new_index:
-            result.render_candidates.append((idnum, page_ix, diff.new_index[idnum]))
+        page = diff.old_pages[page_ix]
+        if key(page) in diff.new_index:
+            result.render_candidates.append((page.idnum, page_ix, diff.new_index[key(page)]))
     return result
+
+
+def _rewritten(reader, signed_rev: int, last: int):
+    """Objects of the signed revision that later revisions rewrote, in object-number order,
+    and, for those rewritten under another generation, the reference they are read by now.
+
+    Objects created after signing are judged through what refers to them (a page's list of
+    contents, the page tree, the form). An object number the signed revision used, reused
+    with another generation, is a rewrite too: viewers such as pdfium read the newest entry
+    for a number whatever the generation, while pyHanko still resolves the old reference to
+    the old object — so the old reference alone would show the signed object unchanged.
+    """
+    xrefs = reader.xrefs
+    updated: set[generic.Reference] = set()
+    for rev in range(signed_rev + 1, last + 1):
+        updated |= xrefs.explicit_refs_in_revision(rev)
+    existed: dict[int, generic.Reference] = {}
+    now_as: dict[int, generic.Reference] = {}
+    for ref in updated:
+        if xrefs.get_historical_ref(ref, signed_rev) is not None:
+            existed.setdefault(ref.idnum, ref)
+            continue
+        signed_gen = _live_generation(xrefs, ref.idnum, signed_rev)
+        if signed_gen is None or ref.idnum in existed:
+            continue  # created after signing (or already listed under its signed reference)
+        existed[ref.idnum] = generic.Reference(ref.idnum, signed_gen, pdf=ref.pdf)
+    for idnum, ref in existed.items():
+        final_gen = _live_generation(xrefs, idnum, last)
+        if final_gen is not None and final_gen != ref.generation:
+            now_as[idnum] = generic.Reference(idnum, final_gen, pdf=ref.pdf)
+    return [existed[i] for i in sorted(existed)], now_as
+
+
+def _live_generation(xrefs, idnum: int, revision: int) -> int | None:
+    """The generation under which object ``idnum`` is in use in ``revision`` (None: unused
+    or freed), from the newest cross-reference section at or before it that mentions it."""
+    for rev in range(revision, -1, -1):
+        try:
+            data = xrefs.get_xref_data(rev)
+        except Exception:  # noqa: BLE001
+            return None
+        for section in (data, data.hybrid.xref_data if data.hybrid is not None else None):
+            if section is None:
+                continue
+            if idnum in section.xrefs_in_objstm:
+                return 0
+            if idnum in section.standard_xrefs:
+                return section.standard_xrefs[idnum][0]
+            if idnum in section.freed:
+                return None
+    return None
 
 
 def _judge(rules: Sequence[ChangeRule], diff: RevisionDiff, change: ChangedObject):
