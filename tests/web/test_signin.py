@@ -189,3 +189,16 @@ def test_an_admin_sees_the_lock_and_unlocks_the_account(client, app, office, sql
     with sqlite_services.sessions() as s:
         actions = [e.action for e in s.scalars(select(AuditEvent))]
     assert "user.unlocked" in actions
+
+
+def test_sessions_long_over_are_forgotten_at_the_next_sign_in(client, office, clock,
+                                                              sqlite_services):
+    from registry.sessions import WebSession
+
+    token = sign_in(client, "leader")
+    client.post("/logout", data={"csrf_token": token})
+    clock[0] += timedelta(days=91)
+    sign_in(client, "clerk")
+    with sqlite_services.sessions() as s:
+        rows = list(s.scalars(select(WebSession)))
+    assert [r.user_id for r in rows] == [office.users["clerk"]]

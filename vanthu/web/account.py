@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
@@ -16,6 +17,7 @@ from vanthu.web.render import language, render
 from vanthu.web.signin import sign_in
 
 router = APIRouter(include_in_schema=False)
+KEEP_ENDED_SESSIONS = timedelta(days=90)
 
 
 def safe_next(target: str | None) -> str:
@@ -44,6 +46,8 @@ def login(
     with services.transaction() as session:  # commits the failure count too
         outcome = sign_in(session, username, password, services.clock)
         if outcome.ok:
+            # Ended and expired sessions are kept a while (who was signed in, when), then go.
+            web_sessions.purge(session, services.clock() - KEEP_ENDED_SESSIONS)
             token = web_sessions.open_session(
                 session, outcome.user_id, sc.password_stamp(outcome.password_hash),
                 services.clock(), request.headers.get("user-agent"))
