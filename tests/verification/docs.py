@@ -324,3 +324,13 @@ def content_in_new_generation(data: bytes, repoint_page: bool, page_index: int =
         ref = page_ref.reference
         objects.append((ref.idnum, ref.generation, buf.getvalue()))
     return _append_update(data, objects)
+
+
+def page_tree_attribute(data: bytes, key: str, value) -> bytes:
+    """Set an attribute every page inherits (``/CropBox``, ``/Rotate``…) on the page tree's
+    root node, leaving the page objects themselves untouched."""
+    def fn(w):
+        pages = w.root["/Pages"]
+        pages[pdf_name(key)] = value
+        w.update_container(pages)
+    return _update(data, fn)

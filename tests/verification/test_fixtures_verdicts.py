@@ -291,3 +291,17 @@ def test_content_swapped_under_a_new_generation(signed, trust, repoint_page):
     sig = _one(verify(changed, trust))
     assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
     assert ("content_replaced", 1) in {(m.kind, m.page) for m in sig.modifications}
+
+
+@pytest.mark.parametrize("key, value", [
+    ("/CropBox", generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 10, 10)])),
+    ("/Rotate", generic.NumberObject(90)),
+])
+def test_page_tree_attribute_inherited_by_signed_pages(signed, trust, key, value):
+    """A crop box or rotation set on the page tree after signing changes every signed page
+    a reader sees, although no page object was rewritten."""
+    sig = _one(verify(docs.page_tree_attribute(signed, key, value), trust))
+    assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
+    changed = [m for m in sig.modifications if m.kind == "page_changed"]
+    assert {m.page for m in changed} == {1, 2}
+    assert all(key in m.detail for m in changed)

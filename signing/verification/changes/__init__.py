@@ -5,6 +5,7 @@ policy that combines them.
 
 * ``byte_ranges.py`` — what the signature's ``/ByteRange`` covers (raw bytes, no parser)
 * ``pages.py`` — pages added, removed, reordered
+* ``geometry.py`` — crop box, media box, rotation, resources inherited from the page tree
 * ``content.py`` — content replaced or drawn over (shadow attacks), images and forms replaced,
   page geometry changed, annotations on signed pages; pages to compare by rendering
 * ``signatures.py`` — signature dictionaries edited (``/Reason``, ``/M``, ``/ByteRange``…)

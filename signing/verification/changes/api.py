@@ -57,6 +57,7 @@ class RevisionDiff:
     pages_touched: bool = False
     old_pages: list[generic.Reference] = field(default_factory=list)
     # page (object number, generation) → 0-based index, in the signed and the final document
+    new_pages: list[generic.Reference] = field(default_factory=list)
     old_index: dict[tuple[int, int], int] = field(default_factory=dict)
     new_index: dict[tuple[int, int], int] = field(default_factory=dict)
     render_pages: set[int] = field(default_factory=set)

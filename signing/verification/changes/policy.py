@@ -24,12 +24,14 @@ from .api import ChangeAnalysis, ChangedObject, ChangeRule, RevisionDiff, key, m
 from .content import PageContentRule
 from .document import DocumentRule, PlumbingRule
 from .forms import FieldsAndAnnotationsRule
+from .geometry import PageGeometryRule
 from .pages import PageListRule
 from .roles import quick_role, roles_in_signed_revision
 from .signatures import SignatureDictionaryRule
 
 RULES: tuple[ChangeRule, ...] = (
     PageListRule(),
+    PageGeometryRule(),
     PlumbingRule(),
     SignatureDictionaryRule(),
     PageContentRule(),
@@ -60,7 +62,8 @@ def analyse(
     if diff.pages_touched:
         diff.old_pages = page_refs(diff.old_root)
         diff.old_index = {key(ref): i for i, ref in enumerate(diff.old_pages)}
-        diff.new_index = {key(ref): i for i, ref in enumerate(page_refs(diff.new_root))}
+        diff.new_pages = page_refs(diff.new_root)
+        diff.new_index = {key(ref): i for i, ref in enumerate(diff.new_pages)}
     for rule in rules:
         result.modifications.extend(rule.review_document(diff))
     if not existed:
