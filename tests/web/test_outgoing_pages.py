@@ -57,6 +57,7 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
 
     with browser(outgoing_app) as official:
         csrf = signed_in(official, "chutich")
+        assert 'id="count-to-sign">2<' in official.get("/").text
         tray = official.get("/tray")
         assert all(f'name="ids" value="{i}"' in tray.text for i in ids)
         wrong = official.post("/tray/sign", data={"csrf_token": csrf, "ids": ids,
@@ -73,11 +74,13 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
 
     with browser(outgoing_app) as clerk:
         csrf = signed_in(clerk, "vanthu")
+        assert 'id="count-to-issue">2<' in clerk.get("/").text
         desk = clerk.get("/issuance")
         assert all(f'name="ids" value="{i}"' in desk.text for i in ids)
         issued = clerk.post("/issuance", data={"csrf_token": csrf, "ids": ids})
         assert issued.status_code == 200, issued.text[:800]
         assert "01/QĐ-UBND" in issued.text and "02/QĐ-UBND" in issued.text
+        assert 'id="count-to-issue">0<' in clerk.get("/").text
         page = clerk.get(f"/outgoing/{ids[0]}")
         assert 'id="number">01/QĐ-UBND' in page.text
         assert f'data="/api/outgoing/{ids[0]}/file/issued"' in page.text

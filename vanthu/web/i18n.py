@@ -33,6 +33,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dash.urgent": ("Khẩn, chưa xong", "Urgent, open"),
     "dash.overdue": ("Quá hạn", "Overdue"),
     "dash.to_confirm": ("Chờ xác nhận", "Awaiting confirmation"),
+    "dash.to_sign": ("Chờ tôi ký", "Waiting for my signature"),
+    "dash.to_issue": ("Đã ký, chờ phát hành", "Signed, to issue"),
     "dash.chart": ("Văn bản đến và hoàn thành theo tuần", "Arrivals and completions per week"),
     "dash.arrivals": ("Đến", "Arrived"),
     "dash.completions": ("Hoàn thành", "Completed"),

@@ -6,10 +6,12 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intake.routing import today, unit_queue
+from registry.documents import OutgoingDocument, OutgoingStatus
 from registry.org import Role, Unit, has_role, unit_by_code
+from signing.workflow import approve
 from vanthu.web import dashboard
 from vanthu.web.render import render
 
@@ -22,7 +24,12 @@ def dashboard_page(request: Request) -> HTMLResponse:
     services = request.app.state.services
     with services.sessions() as session:
         board = dashboard.build(session, user, services.clock)
-        return render(request, "dashboard.html", board=board,
+        to_sign = len(approve.waiting_for(session, user)) if has_role(user, Role.SIGNER) else None
+        to_issue = session.scalar(select(func.count(OutgoingDocument.id)).where(
+            OutgoingDocument.status == OutgoingStatus.SIGNED.value)) \
+            if has_role(user, Role.CLERK) else None
+        return render(request, "dashboard.html", board=board, to_sign=to_sign,
+                      to_issue=to_issue,
                       bars=dashboard.chart_bars(board.weeks), done=request.query_params.get("done"))
 
 
