@@ -21,20 +21,33 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from .pki import NOW, TestPKI
 
 
-def plain_pdf(pages: int = 2, text: str = "QUYET DINH so 45/QD-UBND") -> bytes:
-    """A small classic-xref PDF with one line of Helvetica text per page."""
+def plain_pdf(pages: int = 2, text: str = "QUYET DINH so 45/QD-UBND",
+              hidden_text: str | None = None) -> bytes:
+    """A small classic-xref PDF with one line of Helvetica text per page.
+
+    With ``hidden_text``, page 1 also draws that text in an optional content group (layer)
+    that the document's default configuration turns off: readers do not show it."""
     objects: list[bytes] = []
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    ocg = 4 + 2 * pages  # object number of the layer, after the font
+    layers = f" /OCProperties << /OCGs [{ocg} 0 R] /D << /OFF [{ocg} 0 R] >> >>"
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R%s >>" % (
+        layers.encode() if hidden_text else b""))
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
     for i in range(pages):
         content = f"BT /F1 18 Tf 72 720 Td ({text} - trang {i + 1}) Tj ET".encode()
+        props = ""
+        if hidden_text and i == 0:
+            content += f" /OC /L1 BDC BT /F1 18 Tf 72 680 Td ({hidden_text}) Tj ET EMC".encode()
+            props = f" /Properties << /L1 {ocg} 0 R >>"
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
-            f"/Resources << /Font << /F1 {3 + 2 * pages} 0 R >> >> >>".encode()
+            f"/Resources << /Font << /F1 {3 + 2 * pages} 0 R >>{props} >> >>".encode()
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    if hidden_text:
+        objects.append(b"<< /Type /OCG /Name (an) >>")
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -333,4 +346,17 @@ def page_tree_attribute(data: bytes, key: str, value) -> bytes:
         pages = w.root["/Pages"]
         pages[pdf_name(key)] = value
         w.update_container(pages)
+    return _update(data, fn)
+
+
+def show_hidden_layers(data: bytes) -> bytes:
+    """Turn every optional content group on in the default configuration, in the catalog."""
+    def fn(w):
+        props = w.root["/OCProperties"]
+        ocgs = props.raw_get("/OCGs")
+        w.root[pdf_name("/OCProperties")] = generic.DictionaryObject({
+            pdf_name("/OCGs"): ocgs,
+            pdf_name("/D"): generic.DictionaryObject({pdf_name("/ON"): ocgs}),
+        })
+        w.update_root()
     return _update(data, fn)

@@ -305,3 +305,20 @@ def test_page_tree_attribute_inherited_by_signed_pages(signed, trust, key, value
     changed = [m for m in sig.modifications if m.kind == "page_changed"]
     assert {m.page for m in changed} == {1, 2}
     assert all(key in m.detail for m in changed)
+
+
+def test_hidden_layer_turned_on_after_signing(pki, trust):
+    """Signed text kept in a layer that is off, switched on afterwards in the catalog: the
+    page shows other words than the signer saw."""
+    import pypdfium2 as pdfium
+
+    def pixels(data):
+        return pdfium.PdfDocument(data)[0].render(scale=0.5).to_pil().tobytes()
+
+    signed = docs.sign(docs.plain_pdf(hidden_text="HUY BO QUYET DINH"), pki)
+    assert _one(verify(signed, trust)).indication == "TOTAL-PASSED"
+    shown = docs.show_hidden_layers(signed)
+    assert pixels(shown) != pixels(signed)  # a reader sees the layer now
+    sig = _one(verify(shown, trust))
+    assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
+    assert ("rendering_changed", 1) in {(m.kind, m.page) for m in sig.modifications}

@@ -62,6 +62,27 @@ class RevisionDiff:
     new_index: dict[tuple[int, int], int] = field(default_factory=dict)
     render_pages: set[int] = field(default_factory=set)
     _new_dss: set | None = None
+    _pages_loaded: bool = False
+
+    def load_pages(self) -> None:
+        """The page lists of both versions (once; cheap next to what needs them)."""
+        if self._pages_loaded:
+            return
+        from ..pdfwalk import page_refs
+
+        self._pages_loaded = True
+        self.old_pages = page_refs(self.old_root)
+        self.old_index = {key(ref): i for i, ref in enumerate(self.old_pages)}
+        self.new_pages = page_refs(self.new_root)
+        self.new_index = {key(ref): i for i, ref in enumerate(self.new_pages)}
+
+    def request_render_all(self) -> None:
+        """Every signed page still in the document: for changes that can alter any page's
+        look without touching a page (optional content shown or hidden)."""
+        self.load_pages()
+        for page_ix, ref in enumerate(self.old_pages):
+            if key(ref) in self.new_index:
+                self.render_pages.add(page_ix)
 
     def page_number(self, page_ix: int | None) -> int | None:
         """The final 1-based number of signed page ``page_ix``; None when it was removed."""

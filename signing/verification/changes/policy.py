@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from ..pdfwalk import page_refs
 from .api import ChangeAnalysis, ChangedObject, ChangeRule, RevisionDiff, key, mod, raw
 from .content import PageContentRule
 from .document import DocumentRule, PlumbingRule
@@ -60,10 +59,7 @@ def analyse(
         raw(diff.old_root, "/Pages") != raw(diff.new_root, "/Pages")
     )
     if diff.pages_touched:
-        diff.old_pages = page_refs(diff.old_root)
-        diff.old_index = {key(ref): i for i, ref in enumerate(diff.old_pages)}
-        diff.new_pages = page_refs(diff.new_root)
-        diff.new_index = {key(ref): i for i, ref in enumerate(diff.new_pages)}
+        diff.load_pages()
     for rule in rules:
         result.modifications.extend(rule.review_document(diff))
     if not existed:

@@ -4,7 +4,8 @@ Roles: ``catalog``, ``info``, ``metadata``, ``sigdict``, ``page``, ``pages``, ``
 (cross-reference and object streams), ``annot``, ``content`` (a page's content stream),
 ``xobject:/Name`` (an image or form a page draws), ``resource`` (anything else a page's
 resources reach: fonts, colour spaces, nested forms), ``field``, ``field_widget``,
-``field_value``, ``acroform``, ``dss`` and ``other``.
+``field_value``, ``acroform``, ``dss``, ``ocproperties`` (the layers' configuration) and
+``other``.
 
 Most objects say what they are (``quick_role``); only content streams, fonts and images need
 their place in the page tree, which ``roles_in_signed_revision`` maps — and only when needed.
@@ -94,6 +95,9 @@ def roles_in_signed_revision(old, old_root, old_pages):
     for idnum, (role, _ix) in roles.items():
         if role not in ("resource",) and not role.startswith("xobject:"):
             shared.pop(idnum, None)
+    if "/OCProperties" in old_root:  # layers: which are shown decides what pages look like
+        for ref in collect_refs(old_root.raw_get("/OCProperties"), limit=2000):
+            roles.setdefault(ref.idnum, ("ocproperties", None))
     info = old.trailer_view.raw_get("/Info") if "/Info" in old.trailer_view else None
     if isinstance(info, generic.IndirectObject):
         roles[info.reference.idnum] = ("info", None)
