@@ -143,6 +143,7 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/trust"): _r(A, tokens=False, form=True),
     ("POST", "/admin/trust/{name}/remove"): _r(A, tokens=False, form=True),
     ("GET", "/admin/keys"): _r(A, tokens=False),
+    ("POST", "/admin/keys"): _r(A, tokens=False, form=True),
     ("POST", "/admin/keys/{cred_id}/active"): _r(A, tokens=False, form=True),
 }
 

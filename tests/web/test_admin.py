@@ -170,3 +170,32 @@ def test_admin_pages_are_for_admins_only(client, office):
     sign_in(client, "clerk")
     for path in ("/admin/users", "/admin/units", "/admin/books", "/admin/trust", "/admin/keys"):
         assert client.get(path).status_code == 403, path
+
+
+def test_register_a_signing_key_by_where_it_is_and_its_certificate(client, office,
+                                                                   sqlite_services, sample_pki):
+    from registry.credentials import credentials_of
+    from signing.workflow.keys import open_credential
+
+    chairman = sample_pki.identity("chairman")
+    csrf = sign_in(client, "admin")
+    form = {"csrf_token": csrf, "label": "chu-tich-2026", "purpose": "official",
+            "owner": "signer", "source": "pkcs12", "location": str(chairman.p12)}
+    files = {"certificate": ("chu-tich.pem", chairman.cert.read_bytes(), "application/x-pem"),
+             "image": ("chu-ky.png", chairman.signature_image.read_bytes(), "image/png")}
+    nowhere = client.post("/admin/keys", data=form | {"location": "/no/such/key.p12"},
+                          files=files)
+    assert nowhere.status_code == 400 and "/no/such/key.p12" in nowhere.text
+    not_a_signer = client.post("/admin/keys", data=form | {"owner": "kt"}, files=files)
+    assert not_a_signer.status_code == 400 and "signer role" in not_a_signer.text
+    seal = client.post("/admin/keys", data=form | {"purpose": "seal", "owner": ""}, files=files)
+    assert seal.status_code == 400 and "password or PIN" in seal.text
+    done = client.post("/admin/keys", data=form, files=files, follow_redirects=True)
+    assert done.status_code == 200 and 'id="key-chu-tich-2026"' in done.text
+    with sqlite_services.sessions() as s:
+        [cred] = credentials_of(s, office.users["signer"], "official")
+    assert cred.image_sha256 and sqlite_services.blobs.exists(cred.image_sha256)
+    # The key at that place opens with the official's password and holds that certificate.
+    with open_credential(cred, chairman.password) as loaded:
+        assert loaded.certificate.subject.human_friendly
+    assert "credential.added" in _actions(sqlite_services)

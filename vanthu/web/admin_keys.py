@@ -21,7 +21,7 @@ from sqlalchemy import select
 from registry.audit import append
 from registry.credentials import SigningCredential
 from registry.errors import NotFound
-from registry.org import User
+from registry.org import Role, User, has_role
 from signing.workflow.config import ANCHOR_SUFFIXES
 from vanthu.web.render import render
 
@@ -39,7 +39,7 @@ class Anchor:
     is_ca: bool
 
 
-def _certificates(data: bytes) -> list[x509.Certificate]:
+def certificates(data: bytes) -> list[x509.Certificate]:
     """Every certificate of a PEM file (one or several) or of a DER file; [] when none."""
     try:
         if b"-----BEGIN CERTIFICATE-----" in data:
@@ -68,7 +68,7 @@ def anchors(trust_dir: Path) -> list[Anchor]:
     found = []
     for path in sorted(trust_dir.iterdir()):
         if path.suffix.lower() in ANCHOR_SUFFIXES and path.is_file():
-            found += [_anchor(path.name, c) for c in _certificates(path.read_bytes())]
+            found += [_anchor(path.name, c) for c in certificates(path.read_bytes())]
     return found
 
 
@@ -103,7 +103,7 @@ def add_anchor(request: Request, file: UploadFile | None = File(None)) -> Respon
     actor = request.app.state.access.user(request)
     services = request.app.state.services
     data = file.file.read(MAX_ANCHOR_BYTES + 1) if file is not None and file.filename else b""
-    certs = _certificates(data) if len(data) <= MAX_ANCHOR_BYTES else []
+    certs = certificates(data) if len(data) <= MAX_ANCHOR_BYTES else []
     if not certs:
         return _trust(request, 422, error_key="admin.not_a_certificate")
     trust_dir = services.settings.trust_dir
@@ -140,13 +140,19 @@ def remove_anchor(request: Request, name: str) -> Response:
 
 @router.get("/admin/keys", response_class=HTMLResponse)
 def keys_page(request: Request) -> HTMLResponse:
+    return render_keys(request)
+
+
+def render_keys(request: Request, status_code: int = 200, **extra) -> HTMLResponse:  # noqa: ANN003
     services = request.app.state.services
     with services.sessions() as session:
         creds = list(session.scalars(select(SigningCredential).order_by(
             SigningCredential.purpose, SigningCredential.label)))
         owners = {u.id: u for u in session.scalars(select(User))}
-        return render(request, "admin_keys.html", creds=creds, owners=owners,
-                      now=services.clock(), done=request.query_params.get("done"))
+        signers = [u for u in owners.values() if u.active and has_role(u, Role.SIGNER)]
+        return render(request, "admin_keys.html", status_code=status_code, creds=creds,
+                      owners=owners, signers=signers, now=services.clock(),
+                      done=request.query_params.get("done"), **extra)
 
 
 @router.post("/admin/keys/{cred_id}/active")

@@ -281,6 +281,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.done.key_on": ("Khóa ký được dùng lại.", "The key is enabled."),
     "admin.done.key_off": ("Khóa ký đã ngừng dùng.", "The key is disabled."),
     "admin.book": ("Sổ", "Book"),
+    "admin.add_key": ("Đăng ký khóa ký", "Register a signing key"),
+    "admin.add_key_explain": ("Khóa và mật khẩu của nó ở nguyên chỗ; hệ thống chỉ ghi nơi đặt "
+                              "khóa và chứng thư số của nó.", "The key and its password stay "
+                              "where they are; only where the key is and its certificate are "
+                              "recorded."),
+    "admin.owner_hint": ("Người ký sở hữu khóa; để “Cơ quan” cho khóa của dấu.",
+                         "The signer who owns the key; “The organization” for the seal."),
+    "admin.source": ("Loại khóa", "Kind of key"),
+    "admin.where_hint": ("Đường dẫn tệp .p12 trên máy chủ, thư viện PKCS#11, hoặc địa chỉ dịch "
+                         "vụ ký.", "Path of the .p12 file on the server, the PKCS#11 module, or "
+                         "the signing service's URL."),
+    "admin.key_label": ("Nhãn khóa trên thiết bị", "Key label on the token"),
+    "admin.certificate": ("Chứng thư số của khóa (PEM/DER)", "The key's certificate (PEM/DER)"),
+    "admin.image": ("Ảnh chữ ký hoặc con dấu (PNG)", "Signature or seal image (PNG)"),
+    "admin.image_width": ("Đường kính dấu (mm)", "Seal diameter (mm)"),
+    "admin.secret_file": ("Tệp chứa mật khẩu của dấu (chỉ máy chủ đọc được)",
+                          "File holding the seal's password (readable by the service only)"),
+    "admin.secret_file_hint": ("Chỉ cho khóa của dấu; người ký tự nhập mật khẩu khi ký.",
+                               "For the seal only; officials type theirs when they sign."),
+    "admin.done.key_added": ("Đã đăng ký khóa ký.", "The signing key is registered."),
     "role_name.admin": ("Quản trị", "Admin"),
     "role_name.clerk": ("Văn thư", "Clerk"),
     "role_name.leader": ("Lãnh đạo", "Leader"),

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vanthu.web import (
     account,
+    admin_key_form,
     admin_keys,
     admin_org,
     admin_pages,
@@ -29,5 +30,6 @@ def mount(app: FastAPI) -> None:
     app.include_router(admin_pages.router)
     app.include_router(admin_org.router)
     app.include_router(admin_keys.router)
+    app.include_router(admin_key_form.router)
     app.include_router(outgoing_pages.router)
     app.include_router(signing_pages.router)
