@@ -33,6 +33,7 @@ from .embedded import (
 from .lean import validate_signature
 from .model import Algorithms, CertInfo, Revocation
 from .trust import Trust
+from .warm import ALGORITHM_POLICY
 
 _LOOPS = threading.local()
 
@@ -183,6 +184,7 @@ def _context(trust: Trust, embedded: EmbeddedData, moment, crls, ocsps, fetchers
         moment=moment,
         retroactive_revinfo=moment is not None,
         fetchers=fetchers,
+        algorithm_usage_policy=ALGORITHM_POLICY,
     )
 
 

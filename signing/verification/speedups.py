@@ -24,6 +24,11 @@ Profiled, not guessed (``bench/verify.py``, cProfile):
    byte. ``read_name`` finds the name's end with one regular expression and, for the usual
    printable name without ``#`` escapes, builds it directly; anything else goes through
    pyHanko's own decoder, so errors and escapes come out exactly as before.
+6. pyHanko checks the signing-certificate attribute (ESS certificate ID: a hash of the
+   certificate and its issuer and serial) twice per signature and per timestamp token, and
+   the same officials' certificate IDs come back in every document. The answer depends only
+   on the certificate (its SHA-256) and the encoded certificate ID, so it is remembered;
+   a check that raises is not remembered and raises again.
 
 Workers run nothing but verification, so these changes stay inside processes we own.
 """
@@ -164,6 +169,20 @@ def extract_certificate_info(signed_data) -> general.SignedDataCerts:
     )
 
 
+_original_check_ess = generic_cms.check_ess_certid
+_ESS: dict[tuple[bytes, bytes], bool] = {}
+
+
+def check_ess_certid(cert, certid) -> bool:
+    key = (cert.sha256, type(certid).__name__.encode() + certid.dump())
+    value = _ESS.get(key)
+    if value is None:
+        value = _original_check_ess(cert, certid)
+        if len(_ESS) < _NAMES_MAX:
+            _ESS[key] = value
+    return value
+
+
 def install() -> None:
     generic.read_hex_string_from_stream = read_hex_string
     x509.NameTypeAndValue.prepped_value = property(_prepped_value)
@@ -171,6 +190,7 @@ def install() -> None:
     x509.Name.hashable = property(_name_hashable)
     generic_cms.extract_certificate_info = extract_certificate_info
     generic.NameObject.read_from_stream = staticmethod(read_name)
+    generic_cms.check_ess_certid = check_ess_certid
 
 
 def uninstall() -> None:
@@ -180,3 +200,4 @@ def uninstall() -> None:
     x509.Name.hashable = _original_name_hashable
     generic_cms.extract_certificate_info = _original_extract
     generic.NameObject.read_from_stream = staticmethod(_original_read_name)
+    generic_cms.check_ess_certid = _original_check_ess

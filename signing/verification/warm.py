@@ -14,6 +14,7 @@ Validation itself (paths, revocation, times) is never cached; it depends on the 
 from __future__ import annotations
 
 from asn1crypto import x509
+from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 
 MAX_CACHED = 2048  # a certificate object with its parsed parts is a few tens of KB at most
 
@@ -42,6 +43,29 @@ def adopt(cert: x509.Certificate) -> x509.Certificate:
     if len(_CERTS) < MAX_CACHED:
         _CERTS[der] = cert
     return cert
+
+
+class RememberedAlgorithmPolicy(DisallowWeakAlgorithmsPolicy):
+    """pyHanko's default algorithm policy (no SHA-1 or MD5, RSA ≥ 2048 bits), its answers
+    remembered: it builds asn1crypto objects on every call (about 45 µs), and is asked for
+    every certificate of every path, for every signature. The answer depends only on the
+    algorithm's and the key's encodings (this policy ignores the validation time)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._answers: dict[tuple, object] = {}
+
+    def signature_algorithm_allowed(self, algo, moment, public_key):
+        key = (algo.dump(), public_key.dump() if public_key is not None else None)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = super().signature_algorithm_allowed(algo, moment, public_key)
+            if len(self._answers) < MAX_CACHED:
+                self._answers[key] = answer
+        return answer
+
+
+ALGORITHM_POLICY = RememberedAlgorithmPolicy()
 
 
 def clear() -> None:

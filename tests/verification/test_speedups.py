@@ -126,3 +126,35 @@ def test_certificates_of_a_signature_are_the_same_as_pyhankos(signed):
         assert info.attribute_certs == theirs.attribute_certs == []
     # the second look at the same signature gets the already parsed certificate
     assert ours[0].signer_cert is ours[1].signer_cert
+
+
+def test_remembered_algorithm_policy_answers_as_pyhankos(pki):
+    from asn1crypto import algos
+    from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
+
+    from signing.verification.warm import RememberedAlgorithmPolicy
+
+    theirs, ours = DisallowWeakAlgorithmsPolicy(), RememberedAlgorithmPolicy()
+    sha1 = algos.SignedDigestAlgorithm({"algorithm": "sha1_rsa"})
+    cases = [(who.cert["signature_algorithm"], who.cert.public_key)
+             for who in (pki.root, pki["person"], pki["weak_rsa"], pki["ecdsa"])]
+    cases += [(sha1, pki["person"].cert.public_key), (sha1, None)]
+    for _ in range(2):  # the second round is answered from memory
+        for algo, key in cases:
+            a = ours.signature_algorithm_allowed(algo, None, key)
+            b = theirs.signature_algorithm_allowed(algo, None, key)
+            assert (a.allowed, a.failure_reason) == (b.allowed, b.failure_reason)
+    assert not ours.signature_algorithm_allowed(cases[2][0], None, cases[2][1]).allowed  # RSA-1024
+
+
+def test_remembered_signing_certificate_check_equals_pyhankos(signed, pki):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.generic_cms import get_signing_cert_attr
+
+    sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+    certid = get_signing_cert_attr(sig.signer_info["signed_attrs"])["certs"][0]
+    for cert in (sig.signer_cert, pki["org"].cert, pki.root.cert):
+        expected = speedups._original_check_ess(cert, certid)
+        assert [speedups.check_ess_certid(cert, certid) for _ in range(2)] == [expected] * 2
+    assert speedups.check_ess_certid(sig.signer_cert, certid) is True
+    assert speedups.check_ess_certid(pki["org"].cert, certid) is False
