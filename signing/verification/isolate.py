@@ -247,6 +247,7 @@ def _child_main(recv_fd: int, send_fd: int, memory_limit_mb: int) -> None:  # pr
         from .speedups import install
 
         install()
+        _tune_gc()
         _limit_memory(memory_limit_mb)
         while True:
             header = _read_exactly(recv_fd, _HEADER.size, None)
@@ -276,6 +277,19 @@ def _warm_anchors(trust: Trust, ders: list[bytes]) -> Trust:
     from .warm import certificate
 
     return replace(trust, anchors=tuple(certificate(der) for der in ders))
+
+
+def _tune_gc() -> None:  # pragma: no cover — runs in the child
+    """What the worker inherited from its parent stays out of the cycle collector's way
+    (``gc.freeze``: nothing of it is garbage, and traversing it would also copy the shared
+    pages), and young objects are collected every 20,000 allocations instead of 700: a
+    document allocates hundreds of thousands of short-lived parser and ASN.1 objects, and
+    collecting that often cost about a tenth of a verification. Cycles are still collected
+    during a document, so the memory cap keeps its meaning."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 50)
 
 
 def _limit_memory(limit_mb: int) -> None:
