@@ -39,6 +39,7 @@ def test_official_signs_clerk_issues_verifier_sees_both_signatures(
         doc_id, code = doc.id, doc.verify_code
 
     official = person("signer", width=390, height=800)  # he signs from his phone
+    expect(official.locator("#count-to-sign")).to_have_text("1")  # the dashboard says so
     official.get_by_role("link", name="Trình ký").click()
     expect(official.locator("#tray-form")).to_contain_text(SUBJECT)
     expect(official.get_by_label(SUBJECT)).to_be_checked()
@@ -55,7 +56,8 @@ def test_official_signs_clerk_issues_verifier_sees_both_signatures(
     shots(official, "3-signed")
 
     clerk = person("clerk")
-    clerk.get_by_role("link", name="Phát hành").click()
+    expect(clerk.locator("#count-to-issue")).to_have_text("1")
+    clerk.get_by_role("link", name="Phát hành", exact=True).click()
     expect(clerk.locator("#issue-form")).to_contain_text(SUBJECT)
     clerk.get_by_role("button", name="Phát hành các văn bản đã chọn").click()
     expect(clerk.locator("#issued")).to_contain_text("01/QĐ-UBND", timeout=SLOW)
