@@ -150,3 +150,11 @@ def test_the_outgoing_pages_speak_english_too(outgoing_app, demo):
         assert "Waiting for my signature" in official.get("/tray").text
         assert "Submit a new draft" in official.get("/outgoing/new").text
         assert "Outgoing documents and drafts" in official.get("/outgoing").text
+
+
+def test_signing_a_document_that_does_not_exist_says_so(outgoing_app, demo):
+    with browser(outgoing_app) as official:
+        csrf = signed_in(official, "chutich")
+        answer = official.post("/tray/sign", data={"csrf_token": csrf, "ids": [9999],
+                                                   "secret": demo["chutich"]})
+        assert answer.status_code == 404 and "9999" in answer.text

@@ -25,6 +25,7 @@ from signing.workflow.routes import STATUS, settings_for
 from signing.workflow.submit import Appendix, Draft, submit
 from signing.workflow.views import document_json
 from vanthu.auth import forbidden
+from vanthu.errors import KNOWN
 from vanthu.web.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +46,8 @@ def may_read(user: User, doc: OutgoingDocument) -> bool:
 def workflow_message(request: Request, exc: Exception) -> tuple[int, str]:
     """(HTTP status, the message in the page's language) for a workflow or signing error."""
     code = getattr(exc, "code", "workflow_error")
-    status, vi = STATUS.get(code, (409, "Không thực hiện được"))
+    table = KNOWN if isinstance(exc, RegistryError) else STATUS
+    status, vi = table.get(code, (409, "Không thực hiện được"))
     text = str(exc)
     return status, (text if language(request) == "en" else f"{vi}: {text}")
 
