@@ -49,7 +49,7 @@ from .warm import adopt
 
 _CHUNK = 1 << 16
 _NON_HEX = re.compile(rb"[^0-9A-Fa-f\x00\t\n\x0c\r ]")
-_WHITESPACE = re.compile(rb"[\x00\t\n\x0c\r ]+")
+_WHITESPACE = b"\x00\t\n\x0c\r "
 _original = generic.read_hex_string_from_stream
 
 
@@ -71,7 +71,7 @@ def read_hex_string(stream):
         if end >= 0:
             stream.seek(stream.tell() - len(chunk) + end + 1)
             break
-    digits = _WHITESPACE.sub(b"", b"".join(parts))
+    digits = b"".join(parts).translate(None, _WHITESPACE)  # deleting is faster than re.sub
     if len(digits) % 2:
         digits += b"0"
     return generic.pdf_string(binascii.unhexlify(digits))
