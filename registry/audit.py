@@ -79,7 +79,16 @@ def event_hash(
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-_TAKE_HEAD = text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+_TAKE_HEAD = text("UPDATE audit_head SET seq = seq + :n WHERE id = 1 RETURNING seq, hash")
+
+
+@dataclass(frozen=True)
+class Event:
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: str | int
+    payload: dict[str, Any] | None = None
 
 
 def append(
@@ -93,22 +102,37 @@ def append(
 ) -> str:
     """Append an event in the caller's transaction; it commits, or not, with its change.
 
-    Returns the event's hash. Plain statements, not the ORM: every audited change runs this
-    while it holds the database's write lock, so it is kept short."""
-    payload = _canonical(dict(payload or {}))
-    row = session.execute(_TAKE_HEAD).one_or_none()
+    Returns the event's hash."""
+    return append_many(session, [Event(actor, action, subject_type, subject_id, payload)], clock)
+
+
+def append_many(session: Session, events: list[Event], clock: Clock = utc_now) -> str:
+    """Append events in order, in the caller's transaction; returns the last one's hash.
+
+    Plain statements, not the ORM, and one round of them for any number of events: every audited
+    change runs this while it holds the database's write lock, so it is kept short."""
+    if not events:
+        raise ValueError("no events to append")
+    n = len(events)
+    row = session.execute(_TAKE_HEAD, {"n": n}).one_or_none()
     if row is None:  # first event of this database
         session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
-        row = session.execute(_TAKE_HEAD).one()
-    seq, prev = row
+        row = session.execute(_TAKE_HEAD, {"n": n}).one()
+    last_seq, prev = row
     at = as_utc(clock())  # both databases keep microseconds, so the row recomputes its hash
-    digest = event_hash(seq, at, actor, action, subject_type, str(subject_id), payload, prev)
-    session.execute(insert(AuditEvent).values(
-        seq=seq, at=at, actor=actor, action=action, subject_type=subject_type,
-        subject_id=str(subject_id), payload=payload, prev_hash=prev, hash=digest,
-    ))
-    session.execute(_SET_HEAD, {"h": digest})
-    return digest
+    rows = []
+    for seq, ev in enumerate(events, start=last_seq - n + 1):
+        payload = _canonical(dict(ev.payload or {}))
+        subject_id = str(ev.subject_id)
+        digest = event_hash(seq, at, ev.actor, ev.action, ev.subject_type, subject_id, payload,
+                            prev)
+        rows.append({"seq": seq, "at": at, "actor": ev.actor, "action": ev.action,
+                     "subject_type": ev.subject_type, "subject_id": subject_id,
+                     "payload": payload, "prev_hash": prev, "hash": digest})
+        prev = digest
+    session.execute(insert(AuditEvent), rows)
+    session.execute(_SET_HEAD, {"h": prev})
+    return prev
 
 
 _SET_HEAD = text("UPDATE audit_head SET hash = :h WHERE id = 1")

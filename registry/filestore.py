@@ -154,11 +154,17 @@ def record_blob(
     session: Session, ref: BlobRef, media_type: str = "application/octet-stream"
 ) -> None:
     """The row for a blob that ``put`` made durable; idempotent for content stored before."""
+    record_blobs(session, [(ref, media_type)])
+
+
+def record_blobs(session: Session, blobs: list[tuple[BlobRef, str]]) -> None:
+    """Rows for blobs that ``put`` made durable, in one statement; idempotent."""
     dialect = session.get_bind().dialect.name
-    values = {"sha256": ref.sha256, "size": ref.size, "media_type": media_type,
-              "created_at": utc_now()}
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(Blob).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))
+    now = utc_now()
+    rows = [{"sha256": ref.sha256, "size": ref.size, "media_type": media_type, "created_at": now}
+            for ref, media_type in blobs]
+    session.execute(insert(Blob).on_conflict_do_nothing(index_elements=["sha256"]), rows)

@@ -55,12 +55,24 @@ def enqueue(
     clock: Clock = utc_now,
 ) -> None:
     """Queue a job in the caller's transaction (it runs only if that transaction commits)."""
+    enqueue_many(session, [(kind, subject_id, priority)], payload, max_attempts, clock)
+
+
+def enqueue_many(
+    session: Session,
+    jobs: list[tuple[str, str | int | None, int]],
+    payload: dict[str, Any] | None = None,
+    max_attempts: int = 3,
+    clock: Clock = utc_now,
+) -> None:
+    """Queue (kind, subject, priority) jobs in one statement, in the caller's transaction."""
     now = clock()
-    session.execute(insert(Job).values(
-        kind=kind, subject_id=None if subject_id is None else str(subject_id),
-        payload=payload or {}, priority=priority, status=JobStatus.QUEUED.value, attempts=0,
-        max_attempts=max_attempts, run_after=now, created_at=now,
-    ))
+    session.execute(insert(Job), [
+        {"kind": kind, "subject_id": None if subject is None else str(subject),
+         "payload": payload or {}, "priority": priority, "status": JobStatus.QUEUED.value,
+         "attempts": 0, "max_attempts": max_attempts, "run_after": now, "created_at": now}
+        for kind, subject, priority in jobs
+    ])
 
 
 def claim(
@@ -102,6 +114,15 @@ def finish(session: Session, job: Job, clock: Clock = utc_now) -> None:
     job.locked_by = None
     job.last_error = None
     session.flush()
+
+
+def finish_by_id(session: Session, job_id: int, clock: Clock = utc_now) -> None:
+    """``finish`` as one statement, for a handler's own last transaction (no row loaded)."""
+    session.execute(
+        update(Job).where(Job.id == job_id)
+        .values(status=JobStatus.DONE.value, finished_at=clock(), locked_by=None,
+                last_error=None)
+    )
 
 
 def fail(session: Session, job: Job, reason: str, clock: Clock = utc_now) -> None:

@@ -85,19 +85,29 @@ def book_for(session: Session, kind: BookKind | str, doc_type: str | None = None
 
 
 _TAKE = text(
-    "INSERT INTO numbering_counters (book_id, year, last_number) VALUES (:book, :year, 1) "
+    "INSERT INTO numbering_counters (book_id, year, last_number) VALUES (:book, :year, :n) "
     "ON CONFLICT (book_id, year) DO UPDATE "
-    "SET last_number = numbering_counters.last_number + 1 "
+    "SET last_number = numbering_counters.last_number + :n "
     "RETURNING last_number"
 )
 
 
 def take_number(session: Session, book: Book, clock: Clock = utc_now) -> tuple[int, int]:
     """Next (year, number) of the book, in the caller's transaction. Commit it with its document."""
+    return take_numbers(session, book, 1, clock)
+
+
+def take_numbers(
+    session: Session, book: Book, count: int, clock: Clock = utc_now
+) -> tuple[int, int]:
+    """Take the next ``count`` numbers of the book at once (a batch of documents registered in
+    one transaction); returns (year, last): the numbers are last - count + 1 … last."""
     if not book.active:
         raise NumberingError(f"numbering book {book.code!r} is closed")
+    if count < 1:
+        raise NumberingError(f"cannot take {count} numbers")
     year = vn_year(clock())
-    number = session.execute(_TAKE, {"book": book.id, "year": year}).scalar_one()
+    number = session.execute(_TAKE, {"book": book.id, "year": year, "n": count}).scalar_one()
     return year, number
 
 
