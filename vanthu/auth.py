@@ -66,19 +66,18 @@ def user_for_token(session, token: str) -> User | None:  # noqa: ANN001
     return row.user
 
 
-def user_for_session(session, token: str, now) -> User | None:  # noqa: ANN001
-    """The user of a live session; its "last seen" moves on (at most once a ``TOUCH_AFTER``)."""
+def user_for_session(session, token: str, now) -> tuple[User | None, int | None]:  # noqa: ANN001
+    """The user of a live session, and the session's id when its "last seen" is due to move on
+    (written at most once a ``TOUCH_AFTER``, in a transaction of its own: reads stay reads)."""
     row = web_sessions.live_session(session, token, now, sc.IDLE, sc.ABSOLUTE)
     if row is None:
-        return None
+        return None, None
     user = session.get(User, row.user_id)
     if user is None or not user.active or sc.password_stamp(user.password_hash) != row.stamp:
-        return None
+        return None, None
     if user.locked_until is not None and user.locked_until > now:
-        return None
-    if now - row.last_seen_at > sc.TOUCH_AFTER:
-        web_sessions.touch(session, row.id, now)
-    return user
+        return None, None
+    return user, (row.id if now - row.last_seen_at > sc.TOUCH_AFTER else None)
 
 
 def session_secret(app: FastAPI) -> bytes:
@@ -200,8 +199,12 @@ def install_auth(app: FastAPI) -> None:
                 request.state.user = user_for_token(session, header[7:].strip())
             request.state.auth = "token" if request.state.user else None
         elif cookie:
-            with services.transaction() as session:  # commits "last seen"
-                request.state.user = user_for_session(session, cookie, services.clock())
+            now = services.clock()
+            with services.sessions() as session:
+                request.state.user, touch = user_for_session(session, cookie, now)
+            if touch is not None:
+                with services.transaction() as session:
+                    web_sessions.touch(session, touch, now)
             if request.state.user is None:
                 drop = True
             else:
