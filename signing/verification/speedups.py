@@ -30,6 +30,14 @@ Profiled, not guessed (``bench/verify.py``, cProfile):
    on the certificate (its SHA-256) and the encoded certificate ID, so it is remembered;
    a check that raises is not remembered and raises again.
 
+8. asn1crypto takes a header ending in byte 0x80 for an indefinite length — but a definite
+   length of exactly 128 bytes (``81 80``) ends the same way — and then re-encodes the value
+   and marks everything above it as modified. pyHanko re-encodes the signing-certificate
+   attribute to read it (``_grab_signing_cert_attr``), so a 128-byte attribute made the whole
+   signed attributes "modified", and pyHanko re-encoded them too (~15 ms) before checking
+   the signature. ``get_signing_cert_attr`` reads the attribute from a copy of the signed
+   attributes made from their own bytes, so the signed attributes stay as they were read.
+
 Workers run nothing but verification, so these changes stay inside processes we own.
 """
 
@@ -39,7 +47,7 @@ import binascii
 import os
 import re
 
-from asn1crypto import x509
+from asn1crypto import cms, x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfReadError, PdfStreamError
 from pyhanko.sign import general
@@ -183,6 +191,27 @@ def check_ess_certid(cert, certid) -> bool:
     return value
 
 
+_original_get_signing_cert_attr = generic_cms.get_signing_cert_attr
+
+
+def get_signing_cert_attr(signed_attrs):
+    try:
+        body = signed_attrs.contents  # the bytes as read, while nothing is marked modified
+        if b"\x81\x80" not in body:  # no 128-byte length anywhere: nothing to fear
+            return _original_get_signing_cert_attr(signed_attrs)
+        copy = cms.CMSAttributes.load(b"\x31" + _der_length(len(body)) + body)
+    except Exception:  # noqa: BLE001 — unreadable: let pyHanko's reader say so
+        copy = signed_attrs
+    return _original_get_signing_cert_attr(copy)
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes((n,))
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes((0x80 | len(raw),)) + raw
+
+
 def install() -> None:
     generic.read_hex_string_from_stream = read_hex_string
     x509.NameTypeAndValue.prepped_value = property(_prepped_value)
@@ -191,6 +220,7 @@ def install() -> None:
     generic_cms.extract_certificate_info = extract_certificate_info
     generic.NameObject.read_from_stream = staticmethod(read_name)
     generic_cms.check_ess_certid = check_ess_certid
+    generic_cms.get_signing_cert_attr = get_signing_cert_attr
 
 
 def uninstall() -> None:
@@ -201,3 +231,4 @@ def uninstall() -> None:
     generic_cms.extract_certificate_info = _original_extract
     generic.NameObject.read_from_stream = staticmethod(_original_read_name)
     generic_cms.check_ess_certid = _original_check_ess
+    generic_cms.get_signing_cert_attr = _original_get_signing_cert_attr

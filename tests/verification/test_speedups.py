@@ -158,3 +158,24 @@ def test_remembered_signing_certificate_check_equals_pyhankos(signed, pki):
         assert [speedups.check_ess_certid(cert, certid) for _ in range(2)] == [expected] * 2
     assert speedups.check_ess_certid(sig.signer_cert, certid) is True
     assert speedups.check_ess_certid(pki["org"].cert, certid) is False
+
+
+def test_signing_certificate_attribute_read_without_marking_the_signed_attributes(plain, pki):
+    """The untrusted signer's signing-certificate attribute is exactly 128 bytes long, the
+    length asn1crypto mistakes for an indefinite one."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from . import docs
+
+    data = docs.sign(plain, pki, "untrusted")
+
+    def fresh_attrs():
+        return PdfFileReader(io.BytesIO(data)).embedded_signatures[0].signer_info["signed_attrs"]
+
+    theirs_attrs, ours_attrs = fresh_attrs(), fresh_attrs()
+    theirs = speedups._original_get_signing_cert_attr(theirs_attrs)
+    ours = speedups.get_signing_cert_attr(ours_attrs)
+    assert ours.dump() == theirs.dump()
+    assert theirs_attrs._is_mutated()  # the quirk this works around
+    assert not ours_attrs._is_mutated()
+    assert ours_attrs.dump() == fresh_attrs().dump()
