@@ -48,7 +48,8 @@ class Modification:
     """One change made after a signature, described as a reader would notice it."""
 
     kind: str  # page_added, page_removed, content_replaced, content_overlaid, xobject_replaced,
-    # page_changed, rendering_changed, signature_dict_edited, annotation_added,
+    # page_changed, rendering_changed, signature_dict_edited, signature_appearance_changed,
+    # annotation_added,
     # annotation_changed, form_fill, signature_added, field_added, dss_update,
     # document_timestamp, catalog_changed, metadata_changed, other
     page: int | None  # 1-based page number in the final document, None when not page-bound

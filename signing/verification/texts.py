@@ -12,6 +12,7 @@ _KIND_VI = {
     "page_changed": "Thuộc tính của trang {page} đã ký bị thay đổi",
     "rendering_changed": "Trang {page} hiển thị khác với bản đã ký",
     "signature_dict_edited": "Thông tin của chữ ký bị sửa sau khi ký",
+    "signature_appearance_changed": "Hình thể hiện của một chữ ký đã ký bị vẽ lại sau khi ký",
     "annotation_added": "Chú thích được thêm vào trang {page} sau khi ký",
     "annotation_changed": "Chú thích bị thay đổi sau khi ký",
     "form_fill": "Trường biểu mẫu được điền sau khi ký",

@@ -360,3 +360,31 @@ def show_hidden_layers(data: bytes) -> bytes:
         })
         w.update_root()
     return _update(data, fn)
+
+
+def replace_signature_appearance(data: bytes, in_place: bool = False) -> bytes:
+    """Draw other words in a signed signature's visible stamp: a new appearance stream for
+    its widget, or (``in_place``) the existing appearance stream rewritten."""
+    def fn(w):
+        widget = _first_sig_field(w)
+        if "/Kids" in widget:
+            widget = widget["/Kids"][0]
+        text = b"BT /Helv 12 Tf 5 20 Td (Ky boi: Nguoi Khac) Tj ET"
+        if in_place:
+            ap_ref = widget["/AP"].raw_get("/N")
+            stream = ap_ref.get_object()
+            stream._data = text
+            stream._encoded_data = None
+            if "/Filter" in stream:
+                del stream["/Filter"]
+            w.mark_update(ap_ref)
+            return
+        ap = w.add_object(generic.StreamObject(
+            dict_data={pdf_name("/Type"): pdf_name("/XObject"),
+                       pdf_name("/Subtype"): pdf_name("/Form"),
+                       pdf_name("/BBox"): generic.ArrayObject(
+                           [generic.NumberObject(v) for v in (0, 0, 200, 60)])},
+            stream_data=text))
+        widget[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): ap})
+        w.update_container(widget)
+    return _update(data, fn)

@@ -322,3 +322,29 @@ def test_hidden_layer_turned_on_after_signing(pki, trust):
     sig = _one(verify(shown, trust))
     assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
     assert ("rendering_changed", 1) in {(m.kind, m.page) for m in sig.modifications}
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_signed_stamp_redrawn_after_signing(plain, pki, trust, in_place):
+    """The visible stamp of a signature is part of what the signed page shows."""
+    import pypdfium2 as pdfium
+
+    def pixels(data):
+        pdf = pdfium.PdfDocument(data)
+        pdf.init_forms()
+        return pdf[0].render(scale=0.5, may_draw_forms=True).to_pil().tobytes()
+
+    signed = docs.sign(plain, pki, new_field_box=(100, 100, 300, 160))
+    changed = docs.replace_signature_appearance(signed, in_place)
+    assert pixels(changed) != pixels(signed)
+    sig = _one(verify(changed, trust))
+    assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
+    assert "signature_appearance_changed" in {m.kind for m in sig.modifications}
+
+
+def test_stamp_of_a_field_signed_later_may_be_drawn(two_fields, pki, trust):
+    """Signing an empty field draws its stamp: that is not a change to the first signature."""
+    first = docs.sign(two_fields, pki, "person", "NguoiKy")
+    both = docs.sign(first, pki, "org", "CoQuan")
+    report = verify(both, trust)
+    assert [s.indication for s in report.signatures] == ["TOTAL-PASSED", "TOTAL-PASSED"]

@@ -29,6 +29,7 @@ VISIBLE_KINDS = {
     "page_changed",
     "rendering_changed",
     "signature_dict_edited",
+    "signature_appearance_changed",
 }
 
 

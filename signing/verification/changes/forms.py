@@ -16,16 +16,20 @@ from ..pdfwalk import safe_get
 from .api import ChangedObject, ChangeRule, RevisionDiff, mod, raw
 
 FIELD_ROLES = ("annot", "field_widget", "field", "field_value")
+APPEARANCE_ROLES = ("appearance", "appearance:field", "appearance:signed")
 
 
 class FieldsAndAnnotationsRule(ChangeRule):
     name = "fields and annotations"
 
     def claims(self, diff: RevisionDiff, change: ChangedObject) -> bool:
-        return change.role in FIELD_ROLES
+        return change.role in FIELD_ROLES or change.role in APPEARANCE_ROLES
 
     def review(self, diff: RevisionDiff, change: ChangedObject) -> Iterator[Modification]:
         old_obj, new_obj, page_no = change.old, change.new, change.page_no
+        if change.role in APPEARANCE_ROLES:
+            yield _appearance(change.role, page_no)
+            return
         if not isinstance(old_obj, generic.DictionaryObject) or not isinstance(
             new_obj, generic.DictionaryObject
         ):
@@ -56,7 +60,33 @@ def _signature_field(old_obj, new_obj, page_no) -> Iterator[Modification]:
     if raw(old_obj, "/V") != raw(new_obj, "/V"):
         yield mod("signature_dict_edited", page_no,
                   "the value of a signed signature field was replaced")
-    # otherwise an appearance refresh of a signature widget: not content of the signed pages
+    elif "/V" in old_obj and raw(old_obj, "/AP") != raw(new_obj, "/AP"):
+        yield _appearance("appearance:signed", page_no)
+    # otherwise (an unsigned field's widget) nothing a reader sees as signed content
+
+
+def _appearance(role: str, page_no: int | None) -> Modification:
+    """An annotation's appearance stream (what the reader draws for it) was rewritten."""
+    where = f" on page {page_no}" if page_no else ""
+    if role == "appearance:signed":
+        return mod("signature_appearance_changed", page_no,
+                   f"the visible stamp of a signed signature{where} was redrawn after signing")
+    if role == "appearance:field":
+        return mod("form_fill", page_no, "a form field was filled in", allowed=True)
+    return mod("annotation_changed", page_no, f"the appearance of an annotation{where} changed")
+
+
+def appearance_role(annot) -> str:
+    """Which appearance role the streams under an annotation's /AP play."""
+    if not isinstance(annot, generic.DictionaryObject):
+        return "appearance"
+    ft = field_type(annot)
+    if ft == "/Sig":
+        signed = "/V" in annot or "/V" in (safe_get(annot, "/Parent") or {})
+        return "appearance:signed" if signed else "appearance:field"
+    if ft is not None or safe_get(annot, "/Subtype") == "/Widget":
+        return "appearance:field"
+    return "appearance"
 
 
 def new_annotation(annot, page_no: int) -> Modification:

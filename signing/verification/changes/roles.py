@@ -4,8 +4,9 @@ Roles: ``catalog``, ``info``, ``metadata``, ``sigdict``, ``page``, ``pages``, ``
 (cross-reference and object streams), ``annot``, ``content`` (a page's content stream),
 ``xobject:/Name`` (an image or form a page draws), ``resource`` (anything else a page's
 resources reach: fonts, colour spaces, nested forms), ``field``, ``field_widget``,
-``field_value``, ``acroform``, ``dss``, ``ocproperties`` (the layers' configuration) and
-``other``.
+``field_value``, ``appearance`` / ``appearance:field`` / ``appearance:signed`` (what an
+annotation, a form field or a signed signature's stamp is drawn with), ``acroform``, ``dss``,
+``ocproperties`` (the layers' configuration) and ``other``.
 
 Most objects say what they are (``quick_role``); only content streams, fonts and images need
 their place in the page tree, which ``roles_in_signed_revision`` maps — and only when needed.
@@ -83,6 +84,7 @@ def roles_in_signed_revision(old, old_root, old_pages):
             roles.setdefault(contents.reference.idnum, ("content", ix))
         for ref in annot_refs(page):
             roles[ref.idnum] = ("annot", ix)
+            _appearance_roles(ref, ix, roles)
         roles[page_ref.idnum] = ("page", ix)
     for ref in dss_refs(old_root):
         roles[ref.idnum] = ("dss", None)
@@ -105,6 +107,22 @@ def roles_in_signed_revision(old, old_root, old_pages):
     if isinstance(meta, generic.IndirectObject):
         roles[meta.reference.idnum] = ("metadata", None)
     return roles, shared
+
+
+def _appearance_roles(annot_ref, ix: int, roles: dict) -> None:
+    """The streams an annotation is drawn with: rewriting one in place redraws it."""
+    from .forms import appearance_role
+
+    try:
+        annot = annot_ref.get_object()
+        ap = annot.raw_get("/AP") if "/AP" in annot else None
+    except Exception:  # noqa: BLE001
+        return
+    if ap is None:
+        return
+    role = appearance_role(annot)
+    for ref in collect_refs(ap, limit=200):
+        roles.setdefault(ref.idnum, (role, ix))
 
 
 def _raw_resources(page):
