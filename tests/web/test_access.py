@@ -120,6 +120,10 @@ def _request_kwargs(method: str, path: str, csrf: str | None, params: dict) -> d
             data |= {"lead": DOC_UNIT}
         if path in ("/tray/sign", "/issuance"):
             data |= {"ids": [outgoing], "secret": "not-the-key-password"}
+        if path == "/admin/users/{user_id}/roles":
+            data |= {"grant": ["specialist:org"], "add_role": "leader", "add_unit": "org"}
+        if path == "/admin/users/{user_id}/password":
+            data |= {"password": "walk-password-2026", "password_again": "walk-password-2026"}
         kwargs["data"] = data
     return kwargs
 

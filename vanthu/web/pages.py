@@ -13,6 +13,7 @@ from vanthu.web import (
     admin_keys,
     admin_org,
     admin_pages,
+    admin_user_edit,
     incoming_pages,
     outgoing_pages,
     signing_pages,
@@ -28,6 +29,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(work_pages.router)
     app.include_router(incoming_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(admin_user_edit.router)
     app.include_router(admin_org.router)
     app.include_router(admin_keys.router)
     app.include_router(admin_key_form.router)
