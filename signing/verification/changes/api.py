@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pyhanko.pdf_utils import generic
 
 from ..model import Modification
+from ..pdfwalk import dss_refs, page_refs
 from ..texts import vi_detail
 
 # Kinds that always change what the reader sees on a signed page or in the signature itself.
@@ -46,9 +47,9 @@ class ChangeAnalysis:
 class RevisionDiff:
     """The signed revision beside the final document, built once per signed revision.
 
-    ``old_pages``/``new_index`` are filled only when a change can touch the page tree, and
-    ``roles``/``shared`` (see ``roles.py``) only when some rewritten object does not say what
-    it is: most updates (a later signature, validation data) need neither.
+    The page lists are read only when a change can touch the page tree or a rule asks for
+    them (``load_pages``): most updates (a later signature, validation data) need neither
+    them nor the map of roles (``roles.py``).
     """
 
     reader: object  # PdfFileReader: the final document
@@ -57,8 +58,8 @@ class RevisionDiff:
     new_root: generic.DictionaryObject
     pages_touched: bool = False
     old_pages: list[generic.Reference] = field(default_factory=list)
-    # page (object number, generation) → 0-based index, in the signed and the final document
     new_pages: list[generic.Reference] = field(default_factory=list)
+    # page (object number, generation) → 0-based index, in the signed and the final document
     old_index: dict[tuple[int, int], int] = field(default_factory=dict)
     new_index: dict[tuple[int, int], int] = field(default_factory=dict)
     render_pages: set[int] = field(default_factory=set)
@@ -69,8 +70,6 @@ class RevisionDiff:
         """The page lists of both versions (once; cheap next to what needs them)."""
         if self._pages_loaded:
             return
-        from ..pdfwalk import page_refs
-
         self._pages_loaded = True
         self.old_pages = page_refs(self.old_root)
         self.old_index = {key(ref): i for i, ref in enumerate(self.old_pages)}
@@ -98,8 +97,6 @@ class RevisionDiff:
 
     def new_dss(self) -> set:
         if self._new_dss is None:
-            from ..pdfwalk import dss_refs
-
             self._new_dss = dss_refs(self.new_root)
         return self._new_dss
 
