@@ -44,11 +44,15 @@ alternating per document, with identical reports as the condition):
   ``81 80`` for an indefinite one, marks the signed attributes as modified, and pyHanko then
   re-encodes them (~15 ms) before checking the signature. Workers read that attribute from a
   copy (``speedups.get_signing_cert_attr``): −35 % on that document.
-* In-process CPU time, same documents (no worker, our speed-ups on): 6.3 ms against pyHanko's
-  21.2 ms, ratio 0.30 — what a quiet machine should show, plus the round trip.
+* In-process CPU time, same documents, alternating (no worker; our speed-ups and collector
+  settings on for ours only): 5.6 ms against pyHanko's 21.6 ms per document, ratio 0.26 —
+  roughly what a quiet machine shows, plus ~0.15 ms of round trip. On a loaded machine the
+  wall-clock ratio is higher (0.35–0.39 at load 6–8): each document needs two hand-overs
+  between processes, and every hand-over waits for a core that other work is using.
 
-Before → after (loaded 2-core machine, load average 4–8, same-run ratios of the median):
-0.43–0.56 → 0.36–0.38; median 7–9 ms → 5–6 ms per document when the machine is quieter.
+Before → after, this bench, loaded 2-core machine, same-run ratios of the medians:
+0.43–0.56 → 0.35–0.39 (load average 4–8); worst document 40–150 ms → 50–200 ms under
+that load, against pyHanko's 100–400 ms.
 """
 
 from __future__ import annotations
