@@ -192,6 +192,10 @@ def main() -> None:
           f"ratio {ratio:.2f} (goal ≤ 0.50, aim ≤ 0.40)")
     print(f"worst per document:  ours {worst * 1000:.1f} ms, "
           f"pyHanko {max(theirs_all) * 1000:.1f} ms (goal: ours ≤ 2000 ms)")
+    if args.in_process:
+        print("issue 5 speed goal: not judged (--in-process runs without the workers and "
+              "their speed-ups; the goal is about verify() as deployed)")
+        return
     met = ratio <= 0.5 and worst <= 2.0
     print(f"issue 5 speed goal: {'MET' if met else 'NOT MET'} "
           f"(median ratio {ratio:.2f} {'≤' if ratio <= 0.5 else '>'} 0.50, "
