@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import false, func, select, text
 
 from intake.errors import InvalidField
 from intake.fieldmap import convert
@@ -96,8 +96,13 @@ def _conditions(session, query: SearchQuery) -> list:  # noqa: ANN001
     # so the per-row diacritic-folding comparison runs on a few rows, not on the register.
     tokens += [w for name, value in query.filters.items() if name in TEXT_FILTERS
                for w in words(fold(str(value))) if not query.exact]
-    if tokens:
-        conditions.append(_full_text(session, tokens, query.exact))
+    ids = _arrival_ids(session, query)
+    if ids == _NONE:
+        conditions.append(false())
+    elif ids is not None:
+        conditions.append(IncomingDocument.id.between(*ids))
+    if tokens and ids != _NONE:
+        conditions.append(_full_text(session, tokens, query.exact, ids))
     for name, value in query.filters.items():
         column_name, converted = convert(name, value)
         column = getattr(IncomingDocument, column_name)
@@ -125,18 +130,51 @@ def _conditions(session, query: SearchQuery) -> list:  # noqa: ANN001
     return conditions
 
 
-def _full_text(session, tokens: list[str], exact: bool):  # noqa: ANN001, ANN202
+_NONE = (0, -1)  # an empty range of ids: no document arrived in the period
+
+
+def _arrival_ids(session, query: SearchQuery) -> tuple[int, int] | None:  # noqa: ANN001
+    """The smallest and largest id of the documents that arrived in the queried period.
+
+    A period is a range of the arrival-time index; the documents in it lie between these ids
+    whatever their order. The full-text match is then asked only for that range of ids: a very
+    common word ("quyết định" is in most documents) with a two-month period read every match
+    of the word in the register, then threw away all but the period's (bench/search.py)."""
+    period = []
+    if query.arrived_from:
+        period.append(IncomingDocument.arrival_at >= _start_of(query.arrived_from))
+    if query.arrived_to:
+        period.append(IncomingDocument.arrival_at < _start_of(query.arrived_to, 1))
+    if not period:
+        return None
+    low, high = session.execute(
+        select(func.min(IncomingDocument.id), func.max(IncomingDocument.id)).where(*period)
+    ).one()
+    return _NONE if low is None else (low, high)
+
+
+def _full_text(session, tokens: list[str], exact: bool,  # noqa: ANN001, ANN202
+               ids: tuple[int, int] | None):
     column = "search_exact" if exact else "search_folded"
     if session.bind.dialect.name == "sqlite":
-        match = " ".join(f'{column}:"{t}"' for t in tokens)
+        # Folded words need no column filter: a word of the exact column is, folded, a word of
+        # the folded column, and a folded query word is its own fold — so matching either
+        # column is matching the folded one. Without the filter FTS5 reads only the lists of
+        # ids, not the positions in them: 5x faster for a word in every document.
+        match = " ".join(f'{column}:"{t}"' if exact else f'"{t}"' for t in tokens)
         hits = select(text("rowid")).select_from(text("incoming_fts")).where(
             text("incoming_fts MATCH :match").bindparams(match=match)
         )
+        if ids is not None:  # FTS5 seeks its lists of matches to the range (rowid = doc id)
+            hits = hits.where(text("rowid BETWEEN :low_id AND :high_id").bindparams(
+                low_id=ids[0], high_id=ids[1]))
     else:
         hits = select(IncomingText.doc_id).where(
             text(f"to_tsvector('simple', coalesce(incoming_texts.{column}, '')) "
                  "@@ to_tsquery('simple', :tsq)").bindparams(tsq=" & ".join(tokens))
         )
+        if ids is not None:
+            hits = hits.where(IncomingText.doc_id.between(*ids))
     return IncomingDocument.id.in_(hits)
 
 
