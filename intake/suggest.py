@@ -109,5 +109,5 @@ def maybe_schedule_training(session, clock) -> None:  # noqa: ANN001
         enqueue(session, TRAIN_JOB, None, priority=9, clock=clock)
 
 
-def run_training(services, _subject) -> None:  # noqa: ANN001
+def run_training(services, _subject, _done=None) -> None:  # noqa: ANN001
     train(services)
