@@ -39,8 +39,11 @@ def find_duplicates(session, doc: IncomingDocument) -> list[DuplicateWarning]:  
     )
     found: list[DuplicateWarning] = []
     if doc.code_number and doc.code_notation and doc.organ_name:
-        same = session.scalars(
-            select(IncomingDocument).where(
+        # Four columns, not whole entries: a register where many entries share a number and
+        # symbol (a recurring report) loaded them all with their JSON fields for every reading.
+        same = session.execute(
+            select(IncomingDocument.id, IncomingDocument.arrival_number,
+                   IncomingDocument.arrival_year, IncomingDocument.organ_name).where(
                 others,
                 IncomingDocument.code_number == doc.code_number,
                 func.upper(IncomingDocument.code_notation) == doc.code_notation.upper(),

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
 from registry.text import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MINHASH_SIZE = 64
 _SEEDS = [int.from_bytes(hashlib.sha256(f"vanthu-{i}".encode()).digest()[:8], "big")
           for i in range(MINHASH_SIZE)]
-_MASK = (1 << 61) - 1
+_MASK = np.uint64((1 << 61) - 1)
+_SEED_ARRAY = np.array(_SEEDS, dtype=np.uint64)
 
 
 def words(text: str) -> list[str]:
@@ -24,9 +27,12 @@ def minhash(text: str) -> list[int]:
     if not tokens:
         return []
     shingles = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
-    hashed = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
-              for s in shingles]
-    return [min((h ^ seed) & _MASK for h in hashed) for seed in _SEEDS]
+    hashed = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+         for s in shingles), dtype=np.uint64, count=len(shingles))
+    # min over the shingles of (hash ^ seed) & mask, for every seed at once: the same numbers as
+    # the loop in Python, a hundred times faster (it was a tenth of a text PDF's reading job).
+    return [int(v) for v in ((hashed[None, :] ^ _SEED_ARRAY[:, None]) & _MASK).min(axis=1)]
 
 
 def similarity(a: list[int], b: list[int]) -> float:
