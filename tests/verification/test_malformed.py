@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -130,8 +131,9 @@ def test_time_budget_is_enforced(signed, pki):
     assert elapsed < 5.0  # the budget plus killing the worker, on a loaded machine
     assert report.indication == "INDETERMINATE"
     assert any("time budget" in e for e in report.errors)
-    # the pool replaced the killed worker: the next document is verified normally
-    assert verify(signed, tight).indication == "TOTAL-PASSED"
+    # the pool replaced the killed worker: the next document is verified normally (with an
+    # ordinary budget: a fresh worker's first document may take over 0.5 s on a loaded machine)
+    assert verify(signed, replace(tight, time_budget_s=30)).indication == "TOTAL-PASSED"
 
 
 def test_size_limit_is_a_clear_error(signed, trust):
@@ -140,8 +142,6 @@ def test_size_limit_is_a_clear_error(signed, trust):
 
 
 def test_in_process_mode_gives_the_same_verdicts(signed, trust):
-    from dataclasses import replace
-
     here = replace(trust, isolate=False)
     assert verify(docs.flip_signed_byte(signed), here).signatures[0].subindication == "HASH_FAILURE"
     assert verify(signed, here).indication == "TOTAL-PASSED"
