@@ -52,7 +52,8 @@ def find_duplicates(session, doc: IncomingDocument) -> list[DuplicateWarning]:  
         org = fold(doc.organ_name)
         found += [
             DuplicateWarning(d.id, d.arrival_number, d.arrival_year, "same_identity")
-            for d in same if d.organ_name and fold(d.organ_name) == org
+            for d in same
+            if d.organ_name and (d.organ_name == doc.organ_name or fold(d.organ_name) == org)
         ]
     signature = doc.body.minhash if doc.body else []
     if signature:
