@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.pipeline import HANDLERS
-from registry.jobs import Job, JobStatus, claim, fail, finish, finish_by_id
+from registry.jobs import Job, JobStatus, claim_next, fail, finish, finish_by_id
 
 # handler(services, subject id, done): done(session) marks the job done in that transaction.
 Handler = Callable[[object, int, Callable[[Session], None]], None]
@@ -60,7 +60,7 @@ def run_one(services, worker: str, handlers: dict[str, Handler] | None = None) -
     that does not call it has its job marked done afterwards, as before."""
     handlers = handlers or HANDLERS
     with services.transaction() as session:
-        job = claim(session, worker, kinds=list(handlers), clock=services.clock)
+        job = claim_next(session, worker, kinds=list(handlers), clock=services.clock)
         if job is None:
             return False
         job_id, kind, subject = job.id, job.kind, job.subject_id

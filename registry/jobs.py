@@ -8,6 +8,7 @@ then marked failed with its reason.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -75,15 +76,25 @@ def enqueue_many(
     ])
 
 
-def claim(
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    kind: str
+    subject_id: str | None
+
+
+def claim_next(
     session: Session, worker: str, kinds: list[str] | None = None, lease: float = 300,
     clock: Clock = utc_now,
-) -> Job | None:
-    """Take the next due job for this worker, in the caller's transaction (commit to keep it)."""
+) -> Claimed | None:
+    """Take the next due job for this worker, in the caller's transaction (commit to keep it).
+
+    One UPDATE … RETURNING, no row loaded: the worker pool claims once per job, under the
+    database's write lock (bench/intake.py)."""
     now = clock()
     stale = now - timedelta(seconds=lease)
-    query = (
-        select(Job)
+    due = (
+        select(Job.id)
         .where(
             or_(
                 (Job.status == JobStatus.QUEUED.value) & (Job.run_after <= now),
@@ -94,18 +105,27 @@ def claim(
         .limit(1)
     )
     if kinds:
-        query = query.where(Job.kind.in_(kinds))
+        due = due.where(Job.kind.in_(kinds))
     if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    job = session.scalar(query)
-    if job is None:
-        return None
-    job.status = JobStatus.RUNNING.value
-    job.locked_by = worker
-    job.locked_at = now
-    job.attempts += 1
-    session.flush()
-    return job
+        due = due.with_for_update(skip_locked=True)
+    row = session.execute(
+        update(Job)
+        .where(Job.id == due.scalar_subquery())
+        .values(status=JobStatus.RUNNING.value, locked_by=worker, locked_at=now,
+                attempts=Job.attempts + 1)
+        .returning(Job.id, Job.kind, Job.subject_id)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    return None if row is None else Claimed(*row)
+
+
+def claim(
+    session: Session, worker: str, kinds: list[str] | None = None, lease: float = 300,
+    clock: Clock = utc_now,
+) -> Job | None:
+    """``claim_next``, with the job's row."""
+    claimed = claim_next(session, worker, kinds, lease, clock)
+    return None if claimed is None else session.get(Job, claimed.id)
 
 
 def finish(session: Session, job: Job, clock: Clock = utc_now) -> None:
