@@ -54,3 +54,29 @@ def test_jobs_of_a_crashed_worker_come_back(services):
         assert job is not None and job.locked_by == "w2"
     with services.transaction() as s:
         assert requeue_running(s, "w2") == 1
+
+
+def test_concurrent_workers_never_claim_the_same_job(services):
+    import threading
+
+    from registry.jobs import claim_next
+
+    with services.transaction() as s:
+        for i in range(60):
+            enqueue(s, "read", i, clock=fixed_clock(T0))
+    taken: list[str] = []
+
+    def worker(name: str) -> None:
+        while True:
+            with services.transaction() as s:
+                job = claim_next(s, name, clock=fixed_clock(T0 + timedelta(seconds=1)))
+            if job is None:
+                return
+            taken.append(job.subject_id)
+
+    threads = [threading.Thread(target=worker, args=(f"w{k}",)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(taken, key=int) == [str(i) for i in range(60)]  # each exactly once
