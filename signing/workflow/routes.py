@@ -13,7 +13,7 @@ import html
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
@@ -77,13 +77,13 @@ def settings_for(request: Request) -> WorkflowSettings:
 
 
 def _user(request: Request, *roles: Role) -> User:
-    user: User | None = getattr(request.state, "user", None)
-    if user is None:
-        raise HTTPException(401, {"code": "unauthenticated",
-                                  "message": {"vi": "Cần đăng nhập", "en": "sign-in required"}})
+    """The caller, refused (401, 403) by the app's ``access`` — so the answer has the shape of
+    every other refusal (``code`` and ``message`` at the top, a page for a browser), not
+    FastAPI's ``{"detail": …}``."""
+    access = request.app.state.access
+    user = access.user(request)
     if roles and not any(has_role(user, r) for r in (*roles, Role.ADMIN)):
-        raise HTTPException(403, {"code": "forbidden", "message": {
-            "vi": "Không có quyền thực hiện", "en": f"needs the role {' or '.join(roles)}"}})
+        raise access.forbid("Không có quyền thực hiện", f"needs the role {' or '.join(roles)}")
     return user
 
 
@@ -166,11 +166,13 @@ def list_documents(request: Request, status: str | None = None, waiting: str | N
 @router.get("/api/registers/outgoing", summary="The outgoing register for a period")
 def register_export(
     request: Request, date_from: date = Query(alias="from"), date_to: date = Query(alias="to"),
-    format: str = "csv", book: str | None = None,
+    format: str = "csv",
+    book: str | None = Query(None, description="a numbering book's code; empty: every book"),
 ) -> Response:
     _user(request, Role.CLERK, Role.LEADER)
     if date_to < date_from:
         return _error("workflow_error", "the period ends before it starts")
+    book = (book or "").strip() or None  # the export form's "every book" is an empty value
     writers = request.app.state.register_writers
     services = request.app.state.services
     with services.sessions() as session:
@@ -202,8 +204,8 @@ def _get(session, request: Request, doc_id: int) -> OutgoingDocument:  # noqa: A
     if doc is None:
         raise NotFound(f"no outgoing document {doc_id}")
     if not _may_read(user, doc):
-        raise HTTPException(403, {"code": "forbidden", "message": {
-            "vi": "Không có quyền xem văn bản này", "en": "not your document"}})
+        raise request.app.state.access.forbid("Không có quyền xem văn bản này",
+                                              "not your document")
     return doc
 
 

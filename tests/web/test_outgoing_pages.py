@@ -30,6 +30,17 @@ def _submit(client, csrf: str, pdf: bytes, subject: str = SUBJECT, **fields):  #
                        files=[("file", ("du-thao.pdf", pdf, "application/pdf"))])
 
 
+def _export_form(page: str) -> dict[str, str]:
+    """What the outgoing export form sends untouched: its inputs' values, each select's first
+    option."""
+    form = re.search(r'<form[^>]+id="export-outgoing".*?</form>', page, re.S).group(0)
+    values = dict(re.findall(r'<input[^>]+name="(\w+)"[^>]+value="([^"]*)"', form))
+    for name, first in re.findall(r'<select[^>]+name="(\w+)"[^>]*><option value="([^"]*)"',
+                                  form):
+        values[name] = first
+    return values
+
+
 def _status(services, doc_id: int) -> str:
     with services.sessions() as s:
         return s.get(OutgoingDocument, doc_id).status
@@ -87,6 +98,13 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
         assert "outgoing.signed" in page.text and "outgoing.issued" in page.text
         registers = clerk.get("/registers").text
         assert 'action="/api/registers/outgoing"' in registers
+        # The export form offers the books, "every book" first; sent as it stands, it exports
+        # the register of every book (an empty book was a 404).
+        form = _export_form(registers)
+        assert form["book"] == "" and 'value="di-hc"' in registers
+        export = clerk.get("/api/registers/outgoing", params=form | {"format": "csv"})
+        assert export.status_code == 200, export.text
+        assert "01/QĐ-UBND" in export.text and "02/QĐ-UBND" in export.text
     assert [_status(sqlite_services, i) for i in ids] == ["issued", "issued"]
     with sqlite_services.sessions() as s:
         secrets_in_audit = [e for e in s.scalars(select(AuditEvent))
