@@ -111,6 +111,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "registers.to": ("Đến ngày", "To"),
     "registers.format": ("Định dạng", "Format"),
     "registers.download": ("Tải về", "Download"),
+    "registers.book": ("Sổ", "Book"),
+    "registers.all_books": ("Mọi sổ văn bản đi", "Every outgoing book"),
     "conf.none": ("Thường (không mật)", "Not classified"),
     "conf.mat": ("Mật", "Confidential"),
     "conf.toi_mat": ("Tối mật", "Secret"),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from intake.routing import today, unit_queue
 from registry.documents import OutgoingDocument, OutgoingStatus
+from registry.numbering import Book, BookKind
 from registry.org import Role, Unit, has_role, unit_by_code
 from signing.workflow import approve
 from vanthu.web import dashboard
@@ -67,5 +68,10 @@ def registers_page(request: Request) -> HTMLResponse:
     user = request.app.state.access.user(request)
     now = today(request.app.state.services.clock)
     outgoing = any(has_role(user, r) for r in (Role.CLERK, Role.LEADER, Role.ADMIN))
+    books = []
+    if outgoing:  # every book an outgoing document is numbered in; closed ones keep their lines
+        with request.app.state.services.sessions() as session:
+            books = list(session.scalars(select(Book).where(
+                Book.kind != BookKind.INCOMING.value).order_by(Book.kind, Book.code)))
     return render(request, "registers.html", date_from=date(now.year, 1, 1), date_to=now,
-                  outgoing=outgoing)
+                  outgoing=outgoing, books=books)
