@@ -8,7 +8,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from intake.search import SearchQuery, search, update_index
 from intake.textfold import fold, words
@@ -95,3 +95,23 @@ def test_search_gives_what_reading_every_entry_gives(services, register, q):
     assert first.total == len(want)
     assert [d.id for d in first.items] == want[:50]
     assert [d.id for d in second.items] == want[50:100]
+
+
+@pytest.mark.postgres
+def test_a_repeated_search_is_planned_for_its_own_words_on_postgresql(services, register):
+    """psycopg prepares a statement after five runs on a connection; PostgreSQL then switches to
+    one generic plan for any words, which for full-text search was a scan computing to_tsvector
+    on every entry. Searches must keep custom plans."""
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    with services.sessions() as s:
+        for word in ["chung", "quyet", "dinh", "ngan", "sach", "duong"] * 3:
+            search(s, SearchQuery(word))
+        generic = s.execute(text(
+            "SELECT coalesce(sum(generic_plans), 0) FROM pg_prepared_statements "
+            "WHERE statement LIKE '%to_tsquery%'")).scalar()
+        prepared = s.execute(text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%to_tsquery%'"
+        )).scalar()
+    assert prepared > 0  # the statements were prepared: the case this test is about
+    assert generic == 0
