@@ -8,7 +8,29 @@ two years) straight into a fresh database, then runs random queries of 1–3 wor
 the 200 commonest words) — diacritic-insensitive, some exact, some with a type or date filter,
 50 per page with the total count — and reports latency percentiles.
 Baseline, same run, same queries: a plain ``vn_fold(text) LIKE '%word%'`` scan per word (what a
-register without a full-text index does), and the ratio.
+register without a full-text index does), and the ratio. The baseline is slow (tens of seconds a
+query on SQLite): ``--baseline-queries 3`` keeps a run short. The register is generated once per
+database (bench/out/, or the schema ``bench_search_N`` on PostgreSQL) and reused. The last line
+says whether the goal (p95 <= 100 ms) is met; on SQLite the queries' CPU time is printed too, the
+figure to trust on a loaded machine.
+
+What was slow and what was done (profiled with EXPLAIN QUERY PLAN / EXPLAIN ANALYZE):
+- A very common word with a period: the full-text match listed every entry with the word (most
+  of the register), and the period was checked on each. Now the period becomes the range of ids
+  of the entries that arrived in it (min/max id over the arrival-time index: exact whatever the
+  order of ids), and the match is asked only for that range (FTS5 seeks its lists to the rowid
+  range; PostgreSQL ANDs the GIN bitmap with the primary-key range). SQLite, CPU per such query:
+  ~150-200 ms -> ~20 ms.
+- SQLite: a column filter (``search_folded:"word"``) makes FTS5 read the positions of every match;
+  a folded word needs none (see intake/search.py), so the ids alone are read: ~5x faster for a
+  word in every document.
+- PostgreSQL: after five runs on a connection psycopg prepares a statement and PostgreSQL
+  switched to one generic plan for any words, estimating "status != $2" keeps one row: it
+  computed to_tsvector on every entry, 20 s a query. Searches now force custom plans.
+- Left: a word in most entries without any filter (tens of thousands of hits) still costs its
+  count — every hit's register row is visited for the recalled-or-not check (SQLite ~1.5 us a
+  row). Next step if needed: a partial index on recalled entries and count = matches - recalled
+  matches, or a bounded count ("more than 10,000").
 """
 
 from __future__ import annotations
