@@ -95,7 +95,11 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
         page = clerk.get(f"/outgoing/{ids[0]}")
         assert 'id="number">01/QĐ-UBND' in page.text
         assert f'data="/api/outgoing/{ids[0]}/file/issued"' in page.text
-        assert "outgoing.signed" in page.text and "outgoing.issued" in page.text
+        history = re.search(r'<ol class="history".*?</ol>', page.text, re.S).group(0)
+        # The history in words, not audit codes.
+        assert "Trình ký" in history and "Đã ký" in history
+        assert "Đã cấp số, ký số của cơ quan và phát hành" in history
+        assert not re.search(r"</strong> outgoing\.", history)
         registers = clerk.get("/registers").text
         assert 'action="/api/registers/outgoing"' in registers
         # The export form offers the books, "every book" first; sent as it stands, it exports

@@ -32,6 +32,7 @@ def test_every_literal_key_in_the_templates_has_both_languages():
     ("out.status.", OutgoingStatus), ("status.", IncomingStatus), ("conf.", Confidentiality),
     ("urgency.", Urgency), ("role_name.", Role), ("book.", BookKind), ("key.", KeyPurpose),
     ("key.source.", KeySource), ("out.file_", ["prepared", "signed", "issued"]),
+    ("event.outgoing.", ["submitted", "signed", "issued", "issue_failed"]),
 ])
 def test_every_value_shown_by_name_has_one(prefix, values):
     names = [f"{prefix}{getattr(v, 'value', v)}" for v in values]

@@ -31,6 +31,13 @@
     .forEach(function (el) {
       el.addEventListener("change", function () { el.closest(".field").classList.add("checked"); });
     });
+  // A form whose action cannot be taken back (a password reset ends the user's sessions) asks
+  // first; without this file it simply goes ahead.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
+    });
+  });
   // Signing tray: one box ticks or clears every document.
   var all = document.getElementById("check-all");
   if (all) {
