@@ -14,7 +14,8 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from ocr.errors import ReadError
-from ocr.imageprep import correct
+from ocr.handnumber import blueness, has_blue_header, read_hand_number
+from ocr.imageprep import Correction, correct
 from ocr.limits import Limits
 from ocr.lines import group_lines, page_text
 from ocr.model import PageReading
@@ -156,19 +157,29 @@ def _load_image_frame(path: str, index: int, kind: str, limits: Limits,
 
 
 def ink_grey(arr: np.ndarray) -> np.ndarray:
-    """Grey for OCR: red ink (seals, stamps) and, below the header, blue ink (signatures)
-    become paper; black text stays, even where a seal covers it. Blue stays in the header,
-    where numbers and days are written in by hand."""
+    """Grey for OCR: red ink (seals, stamps) and blue ink (signatures, numbers written in by
+    hand) become paper; black text stays, even where a seal or a digit covers it. The
+    handwritten number is read from the blue ink on its own (``handnumber``)."""
     if arr.ndim == 2:
         return arr
     r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
     # uint8 arithmetic, clipped so that +35 cannot wrap (a page is 9 Mpx: no int16 copies)
     paper = r > np.minimum(np.maximum(g, b), 219) + 35  # saturated red, even after JPEG
-    top = int(arr.shape[0] * 0.3)
-    paper[top:] |= b[top:] > np.minimum(r[top:], 209) + 45  # blue ink below the header
+    paper |= b > np.minimum(r, 209) + 45  # ballpoint blue
     grey = r.copy()  # the red channel already fades red ink
     grey[paper] = 255
     return grey
+
+
+def _aligned(plane: np.ndarray, fix: Correction) -> np.ndarray:
+    """``plane`` turned and deskewed as ``correct`` turned the page (a quarter turn, the skew,
+    then a half turn: rotations about the centre, so their order does not matter)."""
+    if fix.rotation:
+        plane = np.rot90(plane, k=-fix.rotation // 90)
+    if fix.skew:
+        plane = np.asarray(Image.fromarray(np.ascontiguousarray(plane)).rotate(
+            fix.skew, resample=Image.BILINEAR, fillcolor=0))
+    return plane
 
 
 def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
@@ -177,6 +188,8 @@ def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
         arr, used_dpi = _render_pdf_page(path, index, dpi, limits)
     else:
         arr, used_dpi = _load_image_frame(path, index, kind, limits, dpi)
+    hand = index == 0 and arr.ndim == 3 and has_blue_header(arr)
+    blue = blueness(arr) if hand else None
     img = Image.fromarray(ink_grey(arr))
     img, fix = correct(img, used_dpi)
     out = ocr_image(img, used_dpi, want_pdf=want_pdf, timeout=limits.page_timeout)
@@ -185,6 +198,8 @@ def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
         if fix.rotation:
             arr = np.rot90(arr, k=-fix.rotation // 90)  # rot90 turns counter-clockwise
         words = words + read_red_marks(arr, used_dpi, fix.skew)
+        if blue is not None:
+            words = read_hand_number(_aligned(blue, fix), words, used_dpi)
     lines = group_lines(words, index + 1)
     conf = (sum(w.confidence for w in out.words) / len(out.words)) if out.words else 0.0
     return PageReading(index + 1, "ocr", page_text(lines), lines, coverage, fix.rotation, fix.skew,

@@ -20,7 +20,7 @@ class OcrOutput:
 
 
 def ocr_image(img: Image.Image, dpi: int, *, lang: str = "vie", psm: int = 3,
-              want_pdf: bool = False, timeout: float = 0) -> OcrOutput:
+              want_pdf: bool = False, timeout: float = 0, extra: str = "") -> OcrOutput:
     """Words with page-relative boxes and confidences in 0..1."""
     # pytesseract would re-encode a PIL image as PNG without its dpi; an uncompressed PNM with
     # ``--dpi`` is faster to write and keeps the resolution.
@@ -28,7 +28,7 @@ def ocr_image(img: Image.Image, dpi: int, *, lang: str = "vie", psm: int = 3,
         path = os.path.join(tmp, "page.pnm")
         img.save(path)
         base = os.path.join(tmp, "out")
-        config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1"
+        config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1 {extra}".strip()
         try:
             pytesseract.pytesseract.run_tesseract(
                 path, base, "tsv pdf" if want_pdf else "tsv", lang, config, 0, timeout)

@@ -19,6 +19,8 @@ from ocr.fields.text import edit_distance, fold, known_place, restore_upper
 from ocr.model import Field, Line, Word
 
 _SO = re.compile(r"^\W{0,3}S[O0Ô6E]\s*[:;.,]?\s*")
+# "Số:" with nothing readable after it; not "SỞ KHOA HỌC" (SỞ folds to SO as well)
+_SO_ALONE = re.compile(r"^\W{0,3}S[O0Ô6E]\s*([:;.,]|[:;.,]?[\s\d\W]*$)")
 _NUMBER = re.compile(r"^(?P<num>\S*?)\s*/\s*(?P<sym>\S+)")
 _SYMBOL_PART = re.compile(r"^[A-Za-zĐđ0-9]+$")
 _DATE = re.compile(r"NGAY\s*(?P<d>\S{1,3})\s+THANG\s*(?P<m>\S{1,3})\s+NAM\s*(?P<y>\S{3,5})")
@@ -43,9 +45,22 @@ def number_line(lines: list[Line]) -> Line | None:
         if _SO.match(folded(line)) and "/" in line.text:
             return line
     for line in lines:  # a number left blank or unreadable: "Số:" alone
-        if line.box.y0 < 0.45 and line.box.cx < 0.55 and _SO.match(folded(line)):
-            return line
+        if line.box.y0 < 0.45 and line.box.cx < 0.55 and _SO_ALONE.match(folded(line)):
+            return _with_symbol(line, lines)
     return None
+
+
+def _with_symbol(line: Line, lines: list[Line]) -> Line:
+    """A blank number (or one written in by hand) leaves a gap that splits the row: "Số:" and,
+    further right on the same row, "/QĐ-UBND". Join them again."""
+    for other in lines:
+        b, a = other.box, line.box
+        if other is line or b.x0 <= a.x1 or b.x0 - a.x1 > 0.25 or b.cx > 0.6:
+            continue
+        if min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.height, b.height) \
+                and other.text.lstrip().startswith("/"):
+            return Line(line.words + other.words, line.page)
+    return line
 
 
 def number_and_symbol(lines: list[Line], page: int) -> tuple[Field, Field]:
@@ -111,6 +126,8 @@ def _symbol(raw: str, words: list[Word], page: int) -> Field:
     elif len(parts) != 1:
         return empty("symbol", 0.0, page)
     rule = 1.0
+    if "--" in raw:  # a doubled hyphen: a speck of the handwriting left beside it
+        raw, rule = re.sub(r"-{2,}", "-", raw), 0.8
     groups = [g for g in raw.split("-")]
     if not all(_SYMBOL_PART.match(g) for g in groups):
         return empty("symbol", 0.0, page)
