@@ -176,3 +176,17 @@ def test_unsure_unit_code_in_the_archive_line_keeps_recipients_unsure() -> None:
     f = extract_fields([_page(_header() + sig)])
     assert f["recipients"].value == ["Bộ Nội vụ", "Lưu: VT, VPE"]
     assert f["recipients"].confidence < 0.5
+
+
+def test_blank_number_after_a_department_header_keeps_its_symbol() -> None:
+    """A blank (or handwritten) number splits the row in two: "Số:" and "/TB-SKHCN". The
+    department line "SỞ KHOA HỌC" above also folds to "SO …" and must not be taken for it."""
+    lines = _header()
+    lines[0] = _line("SỞ KHOA HỌC", 0.24, 0.068, 0.40)
+    lines[2] = _line("VÀ CÔNG NGHỆ", 0.24, 0.086, 0.40)
+    lines[4] = _line("Số:", 0.22, 0.115, 0.25)
+    lines.insert(5, _line("/TB-SKHCN", 0.30, 0.115, 0.40))
+    f = _fields(lines)
+    assert f["number"].value is None
+    assert f["symbol"].value == "TB-SKHCN"
+    assert f["issuing_org"].value == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"

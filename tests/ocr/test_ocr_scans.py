@@ -95,3 +95,16 @@ def test_image_files(fmt: str, tmp_path) -> None:
     assert reading.kind == fmt.lower()
     for name in ("number", "symbol", "date", "place"):
         assert reading.fields[name].value == sample.truth[name], name
+
+
+def test_handwritten_number_is_read_from_the_blue_ink() -> None:
+    """The number written in ballpoint blue into the blank after "Số:" (running on into the
+    symbol) is read, with a moderate confidence; the symbol beside it still reads."""
+    sample = make_scan(1019, "scan300", pages=1)
+    assert sample.handwritten
+    reading = ocr.read(sample.data)
+    number, symbol = reading.fields["number"], reading.fields["symbol"]
+    assert number.value == sample.truth["number"]
+    assert 0.5 <= number.confidence < 0.9
+    assert symbol.value == sample.truth["symbol"]
+    assert sample.truth["number"] in reading.pages[0].text
