@@ -40,7 +40,7 @@ def evaluate(level: str, docs: int, seed0: int, show_errors: bool) -> dict[str, 
     edits = chars = 0
     right: dict[str, int] = defaultdict(int)
     confident_wrong = total = 0
-    ns_right = abs_edits = abs_chars = ocr_calls = typed = typed_right = 0
+    ns_right = abs_edits = abs_chars = ocr_calls = typed = typed_right = hand_right = 0
     pages = 0
     for s, r in zip(samples, readings, strict=True):
         pages += len(r.pages)
@@ -65,11 +65,14 @@ def evaluate(level: str, docs: int, seed0: int, show_errors: bool) -> dict[str, 
         if not s.handwritten:
             typed += 1
             typed_right += ns_ok
+        else:
+            hand_right += ns_ok
         e, n = cer(str(r.fields["abstract"].value or ""), str(truth["abstract"]))
         abs_edits, abs_chars = abs_edits + e, abs_chars + n
     out = {f"acc_{k}": right[k] / docs for k in FIELDS}
     out.update(cer=edits / max(1, chars), number_symbol=ns_right / docs,
                number_symbol_typed=typed_right / max(1, typed), handwritten=docs - typed,
+               number_symbol_hand=hand_right / max(1, docs - typed),
                abstract_cer=abs_edits / max(1, abs_chars),
                confident_wrong=confident_wrong / max(1, total), seconds=elapsed,
                pages=pages, ocr_pages=ocr_calls)
@@ -86,7 +89,8 @@ def main() -> None:
     results = {lv: evaluate(lv, args.docs, args.seed, args.errors) for lv in args.levels}
     levels = list(results)
     print(f"{'metric':<24}" + "".join(f"{lv:>11}" for lv in levels))
-    rows = ["cer", "number_symbol", "number_symbol_typed", "handwritten", "abstract_cer",
+    rows = ["cer", "number_symbol", "number_symbol_typed", "number_symbol_hand", "handwritten",
+            "abstract_cer",
             "confident_wrong"] + [f"acc_{k}" for k in FIELDS] + ["pages", "ocr_pages", "seconds"]
     for row in rows:
         cells = []
