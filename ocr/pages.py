@@ -15,7 +15,7 @@ from PIL import Image
 
 from ocr.errors import ReadError
 from ocr.handnumber import blueness, has_blue_header, read_hand_number
-from ocr.imageprep import Correction, correct
+from ocr.imageprep import correct
 from ocr.limits import Limits
 from ocr.lines import group_lines, page_text
 from ocr.model import PageReading
@@ -171,15 +171,14 @@ def ink_grey(arr: np.ndarray) -> np.ndarray:
     return grey
 
 
-def _aligned(plane: np.ndarray, fix: Correction) -> np.ndarray:
-    """``plane`` turned and deskewed as ``correct`` turned the page (a quarter turn, the skew,
-    then a half turn: rotations about the centre, so their order does not matter)."""
-    if fix.rotation:
-        plane = np.rot90(plane, k=-fix.rotation // 90)
-    if fix.skew:
-        plane = np.asarray(Image.fromarray(np.ascontiguousarray(plane)).rotate(
-            fix.skew, resample=Image.BILINEAR, fillcolor=0))
-    return plane
+def _deskewed(plane: np.ndarray, skew: float) -> np.ndarray:
+    """An upright ``plane`` of the page turned by ``skew`` as ``correct`` turned the page
+    (rotations about the centre: the order of the quarter turns and the skew does not
+    matter)."""
+    if not skew:
+        return plane
+    return np.asarray(Image.fromarray(np.ascontiguousarray(plane)).rotate(
+        skew, resample=Image.BILINEAR, fillcolor=0))
 
 
 def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
@@ -188,8 +187,6 @@ def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
         arr, used_dpi = _render_pdf_page(path, index, dpi, limits)
     else:
         arr, used_dpi = _load_image_frame(path, index, kind, limits, dpi)
-    hand = index == 0 and arr.ndim == 3 and has_blue_header(arr)
-    blue = blueness(arr) if hand else None
     img = Image.fromarray(ink_grey(arr))
     img, fix = correct(img, used_dpi)
     out = ocr_image(img, used_dpi, want_pdf=want_pdf, timeout=limits.page_timeout)
@@ -198,8 +195,8 @@ def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
         if fix.rotation:
             arr = np.rot90(arr, k=-fix.rotation // 90)  # rot90 turns counter-clockwise
         words = words + read_red_marks(arr, used_dpi, fix.skew)
-        if blue is not None:
-            words = read_hand_number(_aligned(blue, fix), words, used_dpi)
+        if has_blue_header(arr):  # upright now: the header is at the top
+            words = read_hand_number(_deskewed(blueness(arr), fix.skew), words, used_dpi)
     lines = group_lines(words, index + 1)
     conf = (sum(w.confidence for w in out.words) / len(out.words)) if out.words else 0.0
     return PageReading(index + 1, "ocr", page_text(lines), lines, coverage, fix.rotation, fix.skew,
