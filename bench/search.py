@@ -231,8 +231,11 @@ def main() -> None:
             t = time.perf_counter()
             naive(s, q)
             base.append(time.perf_counter() - t)
-    print(f"  baseline LIKE scan: p50 {pct(base, .5):.1f} ms, p95 {pct(base, .95):.1f} ms over "
-          f"{len(base)} queries;  p95 ratio {p95 / pct(base, .95):.3f}")
+    if base:
+        print(f"  baseline LIKE scan: p50 {pct(base, .5):.1f} ms, p95 {pct(base, .95):.1f} ms "
+              f"over {len(base)} queries;  p95 ratio {p95 / pct(base, .95):.3f}")
+    else:
+        print("  baseline LIKE scan: not run (--baseline-queries 0)")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
 
 
