@@ -7,7 +7,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from registry.clock import utc_now
@@ -48,6 +48,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an admin chose the password: its owner must replace it before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     unit: Mapped[Unit | None] = relationship()

@@ -32,9 +32,11 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 class AccessDenied(Exception):
     """401 (who are you?) or 403 (not you), with a code and a message in both languages."""
 
-    def __init__(self, status: int, code: str, vi: str, en: str) -> None:
+    def __init__(self, status: int, code: str, vi: str, en: str,
+                 page: str | None = None) -> None:
         super().__init__(en)
         self.status, self.code, self.vi, self.en = status, code, vi, en
+        self.page = page  # where a browser is sent instead of an error page
 
     def body(self) -> dict:
         return {"code": self.code, "message": {"vi": self.vi, "en": self.en}}
@@ -46,6 +48,14 @@ def not_signed_in() -> AccessDenied:
 
 def forbidden(vi: str = "Không có quyền thực hiện", en: str = "not allowed") -> AccessDenied:
     return AccessDenied(403, "forbidden", vi, en)
+
+
+def password_change_required() -> AccessDenied:
+    """An admin chose this user's password: nothing but choosing their own until they do."""
+    return AccessDenied(403, "password_change_required",
+                        "Cần đổi mật khẩu do quản trị đặt trước khi tiếp tục",
+                        "change the password an admin set before anything else",
+                        page=permissions.PASSWORD_CHANGE_PAGE)
 
 
 def new_token() -> tuple[str, str]:
@@ -131,9 +141,13 @@ class Access:
         return user
 
 
+def rule_path(request: Request) -> str:
+    """The route's path template (``/incoming/{doc_id}``), as the permission table names it."""
+    return getattr(request.scope.get("route"), "path", "")
+
+
 def _rule(request: Request) -> permissions.Rule:
-    route = request.scope.get("route")
-    rule = permissions.rule_for(request.method, getattr(route, "path", ""))
+    rule = permissions.rule_for(request.method, rule_path(request))
     if rule is None:  # a route nobody wrote a permission for is closed
         raise forbidden("Đường dẫn chưa được phân quyền", "route missing from the permission table")
     return rule
@@ -150,6 +164,9 @@ async def enforce(request: Request) -> None:
     user = request.state.user
     if user is None:
         raise not_signed_in()
+    if user.must_change_password and (
+            request.method, rule_path(request)) not in permissions.BEFORE_PASSWORD_CHANGE:
+        raise password_change_required()
     if auth == "token" and not rule.tokens:
         raise forbidden("Trang này cần đăng nhập bằng trình duyệt",
                         "this page takes a browser session, not an API token")
@@ -183,6 +200,8 @@ def install_auth(app: FastAPI) -> None:
     async def _denied(request: Request, exc: AccessDenied) -> Response:
         if _wants_json(request):
             return JSONResponse(exc.body(), status_code=exc.status)
+        if exc.page is not None:
+            return RedirectResponse(exc.page, status_code=303)
         if exc.status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)

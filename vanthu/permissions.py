@@ -127,6 +127,8 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("POST", "/tray/sign"): _r(G, scope=Scope.SIGNER, tokens=False, form=True),
     ("GET", "/issuance"): _r(C, tokens=False),
     ("POST", "/issuance"): _r(C, tokens=False, form=True),
+    ("GET", "/account"): PAGE,
+    ("POST", "/account/password"): _r(tokens=False, form=True),
     ("GET", "/admin/users"): _r(A, tokens=False),
     ("POST", "/admin/users"): _r(A, tokens=False, form=True),
     ("POST", "/admin/users/{user_id}/unlock"): _r(A, tokens=False, form=True),
@@ -149,6 +151,13 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/keys"): _r(A, tokens=False, form=True),
     ("POST", "/admin/keys/{cred_id}/active"): _r(A, tokens=False, form=True),
 }
+
+
+# What a user whose password an admin set may still do (besides public routes): choose their own,
+# or sign out. Every other page sends them to ``PASSWORD_CHANGE_PAGE``; the API answers 403.
+PASSWORD_CHANGE_PAGE = "/account"
+BEFORE_PASSWORD_CHANGE = {("GET", "/account"), ("POST", "/account/password"),
+                          ("POST", "/logout")}
 
 
 def rule_for(method: str, path: str) -> Rule | None:

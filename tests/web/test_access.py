@@ -122,6 +122,9 @@ def _request_kwargs(method: str, path: str, csrf: str | None, params: dict) -> d
             data |= {"ids": [outgoing], "secret": "not-the-key-password"}
         if path == "/admin/users/{user_id}/roles":
             data |= {"grant": ["specialist:org"], "add_role": "leader", "add_unit": "org"}
+        if path == "/account/password":  # a wrong current password: the caller keeps theirs
+            data |= {"current_password": "not-my-password", "new_password": "walk-password-2026",
+                     "new_password_again": "walk-password-2026"}
         if path == "/admin/users/{user_id}/password":
             data |= {"password": "walk-password-2026", "password_again": "walk-password-2026"}
         kwargs["data"] = data

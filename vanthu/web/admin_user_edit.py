@@ -147,6 +147,8 @@ def reset_password(request: Request, user_id: int, password: str = Form(""),
         user.password_hash = digest
         # The user was probably locked out for forgetting it; the new one starts clean.
         user.failed_logins, user.locked_until = 0, None
+        # The admin knows this password: its owner replaces it at the next sign-in.
+        user.must_change_password = True
         ended = web_sessions.end_user_sessions(session, user.id, now, "password_reset")
         append(session, actor.username, "user.password_reset", "user", user.id,
                {"username": user.username, "generated": generated, "sessions_ended": ended},

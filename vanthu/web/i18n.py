@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from vanthu.web.i18n_account import ACCOUNT_STRINGS
+
 LANG_COOKIE = "vanthu_lang"
 LANGUAGES = ("vi", "en")
 
@@ -374,6 +376,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.notes": ("Ghi chú", "Notes"),
     "field.page_count": ("Số trang", "Pages"),
 }
+
+# Kept in modules of their own so that this one stays readable.
+STRINGS |= ACCOUNT_STRINGS
 
 
 def translate(lang: str, key: str, **values: object) -> str:

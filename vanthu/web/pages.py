@@ -16,6 +16,7 @@ from vanthu.web import (
     admin_user_edit,
     incoming_pages,
     outgoing_pages,
+    password_change,
     signing_pages,
     work_pages,
 )
@@ -26,6 +27,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(account.router)
+    app.include_router(password_change.router)
     app.include_router(work_pages.router)
     app.include_router(incoming_pages.router)
     app.include_router(admin_pages.router)
