@@ -4,6 +4,7 @@ Vietnamese and English. Anything that is not one of ours stays a 500: that is a 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from intake.errors import IntakeError
@@ -24,7 +25,10 @@ KNOWN: dict[str, tuple[int, str]] = {
     "empty": (400, "Tệp rỗng"),
     "too_large": (413, "Tệp quá lớn"),
     "not_a_document": (415, "Không phải văn bản"),
+    "invalid_request": (422, "Yêu cầu thiếu hoặc sai thông tin"),
 }
+# Where FastAPI found a value: the first item of an error's ``loc``, not part of the field's name.
+_PLACES = {"query", "path", "body", "header", "cookie"}
 
 
 def error_body(code: str, message: str) -> dict:
@@ -42,7 +46,33 @@ def _answer(request: Request, code: str, message: str, status: int) -> Response:
     return render_error(request, status, body["message"]["vi"], body["message"]["en"])
 
 
+def _faults(exc: RequestValidationError) -> list[dict]:
+    """Each field at fault: its name, where it was looked for, and what is wrong. The value sent
+    is left out: it may be a password or a PIN."""
+    faults = []
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        place = loc[0] if loc and loc[0] in _PLACES else ""
+        name = ".".join(loc[1:] if place else loc) or place
+        faults.append({"field": name, "in": place, "problem": str(error.get("msg", ""))})
+    return faults
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own answer is {"detail": [...]}: no code, English only. Same shape as ours.
+        faults = _faults(exc)
+        names = ", ".join(dict.fromkeys(f["field"] for f in faults))
+        details = "; ".join(f"{f['field']}: {f['problem']}" for f in faults)
+        body = error_body("invalid_request", f"missing or invalid {names} ({details})")
+        body["message"]["vi"] = f"{KNOWN['invalid_request'][1]}: {names}"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(body | {"fields": faults}, status_code=422)
+        from vanthu.web.render import render_error
+
+        return render_error(request, 422, body["message"]["vi"], body["message"]["en"])
+
     @app.exception_handler(RegistryError)
     async def _registry_error(request: Request, exc: RegistryError) -> Response:
         status, _ = KNOWN.get(exc.code, (400, ""))
