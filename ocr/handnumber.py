@@ -4,10 +4,11 @@ own, so that the digits read apart from the symbol they often run into, and so t
 OCR sees the print alone.
 
 Recognition is tesseract's ``eng`` model restricted to digits (``vie`` reads slanted digits
-worse: 47% against 70% of whole numbers on the corpus), on a few renderings of the same ink (ink
-strength, size, de-slant). They vote; connected components give the count of digits, which
-breaks ties. Measured on 160 corpus numbers at 200 and 300 dpi, a unanimous vote was right 3
-times in 4: the word is given that confidence, a bare majority less, and a split vote no value.
+worse: 47% against 70% of whole numbers on the corpus), on five renderings of the same ink (ink
+strength, size, de-slant) read in one call. They vote; connected components give the count of
+digits, which breaks ties. Measured on 160 corpus numbers at 200 and 300 dpi: 115 right, 24
+wrong, 21 left empty (split votes); a unanimous vote was right 90 times in 99, a bare majority
+25 times in 40. The word carries those odds as its confidence (field ~0.85 and ~0.6).
 """
 
 from __future__ import annotations
@@ -83,11 +84,22 @@ def _recognize(crop: np.ndarray, dpi: int) -> tuple[str | None, bool]:
     count = _digit_count(crop > _BLUE, dpi)
     strong = crop[crop > _BLUE]
     scale = float(np.percentile(strong, 75)) if strong.size > 10 else 80.0
+    # One tesseract call for all renderings, stacked one above the other (loading the model
+    # costs more than reading a number: five calls took 1.6 s of CPU, one takes ~0.35 s).
+    images = [_rendering(crop, scale, *v) for v in _VARIANTS]
+    gap = 30
+    sheet = Image.new("L", (max(im.width for im in images),
+                            sum(im.height for im in images) + gap * len(images)), 255)
+    spans, y = [], 0
+    for im in images:
+        sheet.paste(im, (0, y))
+        spans.append((y / sheet.height, (y + im.height) / sheet.height))
+        y += im.height + gap
+    words = ocr_image(sheet, dpi, lang="eng", psm=6, extra=_WHITELIST).words
     votes: Counter[str] = Counter()
-    for gamma, height, shear in _VARIANTS:
-        img = _rendering(crop, scale, gamma, height, shear)
-        text = "".join(wd.text for wd in ocr_image(img, dpi, lang="eng", psm=7,
-                                                   extra=_WHITELIST).words)
+    for top, bottom in spans:
+        row = sorted((wd for wd in words if top <= wd.box.cy < bottom), key=lambda wd: wd.box.x0)
+        text = "".join(wd.text for wd in row)
         if text.isdigit() and len(text) <= 5:
             votes[text] += 1
     if not votes:
