@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from registry.audit import AuditEvent
 from registry.documents import OutgoingDocument
+from registry.org import User
 from tests.signing.docgen import make_directive
 from tests.web.outgoing_office import browser, signed_in
 
@@ -100,6 +101,11 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
         assert "Trình ký" in history and "Đã ký" in history
         assert "Đã cấp số, ký số của cơ quan và phát hành" in history
         assert not re.search(r"</strong> outgoing\.", history)
+        who = re.findall(r'<strong title="([^"]+)">([^<]+)</strong>', history)
+        with sqlite_services.sessions() as s:
+            chutich = s.scalar(select(User.full_name).where(User.username == "chutich"))
+        assert ("chutich", chutich) in who  # the full name, not the username
+        assert all(shown != username for username, shown in who)
         registers = clerk.get("/registers").text
         assert 'action="/api/registers/outgoing"' in registers
         # The export form offers the books, "every book" first; sent as it stands, it exports

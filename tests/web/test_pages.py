@@ -38,7 +38,11 @@ def test_upload_then_check_correct_and_confirm(client, office, sqlite_services, 
         "csrf_token": token, "f_number": "126", "f_abstract": "V/v dự toán ngân sách 2027"},
         follow_redirects=True)
     assert saved.status_code == 200 and 'value="126"' in saved.text
-    assert "incoming.corrected" in saved.text  # the history shows the correction
+    history = re.search(r'<ol class="history".*?</ol>', saved.text, re.S).group(0)
+    # The history in words and people's full names, not audit codes and usernames.
+    assert "Tiếp nhận, cấp số đến" in history and "Sửa thông tin văn bản" in history
+    assert '<strong title="clerk">Clerk</strong>' in history
+    assert not re.search(r"</strong> incoming\.", history)
     confirmed = client.post(f"/incoming/{received}/confirm", data={"csrf_token": token},
                             follow_redirects=True)
     assert confirmed.status_code == 200 and 'id="confirmed"' in confirmed.text

@@ -33,6 +33,8 @@ def test_every_literal_key_in_the_templates_has_both_languages():
     ("urgency.", Urgency), ("role_name.", Role), ("book.", BookKind), ("key.", KeyPurpose),
     ("key.source.", KeySource), ("out.file_", ["prepared", "signed", "issued"]),
     ("event.outgoing.", ["submitted", "signed", "issued", "issue_failed"]),
+    ("event.incoming.", ["received", "read", "read_failed", "verified", "corrected",
+                         "confirmed", "assigned", "progress", "recalled"]),
 ])
 def test_every_value_shown_by_name_has_one(prefix, values):
     names = [f"{prefix}{getattr(v, 'value', v)}" for v in values]

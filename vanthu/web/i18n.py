@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vanthu.web.i18n_account import ACCOUNT_STRINGS
+from vanthu.web.i18n_events import EVENT_STRINGS
 
 LANG_COOKIE = "vanthu_lang"
 LANGUAGES = ("vi", "en")
@@ -113,13 +114,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "registers.to": ("Đến ngày", "To"),
     "registers.format": ("Định dạng", "Format"),
     "registers.download": ("Tải về", "Download"),
-    # The outgoing document's history (audit actions), in words.
-    "event.outgoing.submitted": ("Trình ký", "Submitted for signature"),
-    "event.outgoing.signed": ("Đã ký", "Signed"),
-    "event.outgoing.issued": ("Đã cấp số, ký số của cơ quan và phát hành",
-                              "Numbered, sealed and issued"),
-    "event.outgoing.issue_failed": ("Phát hành không thành, chưa cấp số",
-                                    "Issuance failed; no number used"),
     "registers.book": ("Sổ", "Book"),
     "registers.all_books": ("Mọi sổ văn bản đi", "Every outgoing book"),
     "conf.none": ("Thường (không mật)", "Not classified"),
@@ -378,7 +372,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 # Kept in modules of their own so that this one stays readable.
-STRINGS |= ACCOUNT_STRINGS
+STRINGS |= ACCOUNT_STRINGS | EVENT_STRINGS
 
 
 def translate(lang: str, key: str, **values: object) -> str:

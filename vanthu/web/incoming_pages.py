@@ -18,10 +18,10 @@ from intake.review import confirm, correct_fields, get_document
 from intake.routing import assign, suggested_deadline
 from intake.search import SearchQuery, search
 from intake.views import document_json
-from registry.audit import AuditEvent
 from registry.documents import Confidentiality, IncomingStatus, Urgency
 from registry.org import Role, Unit, has_role, unit_by_code
 from vanthu.auth import forbidden
+from vanthu.web.history import history
 from vanthu.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,12 +63,6 @@ def register_page(request: Request, q: str = "", exact: bool = False, status: st
                             "date_to": date_to, "unit": unit, "page": page})
 
 
-def _history(session, doc_id: int) -> list[AuditEvent]:  # noqa: ANN001
-    return list(session.scalars(select(AuditEvent).where(
-        AuditEvent.subject_type == "incoming", AuditEvent.subject_id == str(doc_id))
-        .order_by(AuditEvent.seq)))
-
-
 def _document_page(request: Request, doc_id: int, status_code: int = 200,
                    **extra: Any) -> HTMLResponse:
     services = request.app.state.services
@@ -83,7 +77,7 @@ def _document_page(request: Request, doc_id: int, status_code: int = 200,
                     if lead else None)
         return render(
             request, "document.html", status_code=status_code, doc=data, units=units,
-            history=_history(session, doc_id), editable=EDITABLE, choices=CHOICES,
+            history=history(session, "incoming", doc_id), editable=EDITABLE, choices=CHOICES,
             may_edit=has_role(user, Role.CLERK) or has_role(user, Role.ADMIN),
             may_assign=has_role(user, Role.LEADER) or has_role(user, Role.ADMIN),
             default_lead=lead, default_deadline=deadline, **extra)

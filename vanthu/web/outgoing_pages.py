@@ -13,7 +13,6 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import or_, select
 
-from registry.audit import AuditEvent
 from registry.documents import OutgoingDocument, OutgoingStatus, Urgency
 from registry.errors import NotFound, RegistryError
 from registry.numbering import BookKind
@@ -26,6 +25,7 @@ from signing.workflow.submit import Appendix, Draft, submit
 from signing.workflow.views import document_json
 from vanthu.auth import forbidden
 from vanthu.errors import KNOWN
+from vanthu.web.history import history
 from vanthu.web.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -130,12 +130,6 @@ def new_draft(
     return RedirectResponse(f"/outgoing/{doc.id}?done=submitted", status_code=303)
 
 
-def _history(session, doc_id: int) -> list[AuditEvent]:  # noqa: ANN001
-    return list(session.scalars(select(AuditEvent).where(
-        AuditEvent.subject_type == "outgoing", AuditEvent.subject_id == str(doc_id))
-        .order_by(AuditEvent.seq)))
-
-
 def outgoing_page(request: Request, doc_id: int, status_code: int = 200,
                   **extra: Any) -> HTMLResponse:
     user = request.app.state.access.user(request)
@@ -151,7 +145,8 @@ def outgoing_page(request: Request, doc_id: int, status_code: int = 200,
                       if data[f"{w}_sha256"]), None)
         return render(
             request, "outgoing_doc.html", status_code=status_code, doc=data,
-            drafter=drafter.full_name if drafter else "—", history=_history(session, doc_id),
+            drafter=drafter.full_name if drafter else "—",
+            history=history(session, "outgoing", doc_id),
             shown=shown, type_name=TYPE_NAMES.get(doc.doc_type or "", doc.doc_type),
             may_sign=doc.signer_id == user.id and doc.status == OutgoingStatus.PREPARED.value,
             may_issue=(has_role(user, Role.CLERK) or has_role(user, Role.ADMIN))
