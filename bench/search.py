@@ -18,15 +18,22 @@ What was slow and what was done (profiled with EXPLAIN QUERY PLAN / EXPLAIN ANAL
 - A very common word with a period: the full-text match listed every entry with the word (most
   of the register), and the period was checked on each. Now the period becomes the range of ids
   of the entries that arrived in it (min/max id over the arrival-time index: exact whatever the
-  order of ids), and the match is asked only for that range (FTS5 seeks its lists to the rowid
-  range; PostgreSQL ANDs the GIN bitmap with the primary-key range). SQLite, CPU per such query:
-  ~150-200 ms -> ~20 ms.
+  order of ids), and on SQLite the match is asked only for that range (FTS5 seeks its lists to
+  the rowid range). SQLite, CPU per such query: ~150-200 ms -> ~20 ms. (On PostgreSQL the range
+  only narrows the register rows: given to the match, the planner walked the range computing
+  to_tsvector on each row.)
 - SQLite: a column filter (``search_folded:"word"``) makes FTS5 read the positions of every match;
   a folded word needs none (see intake/search.py), so the ids alone are read: ~5x faster for a
   word in every document.
 - PostgreSQL: after five runs on a connection psycopg prepares a statement and PostgreSQL
   switched to one generic plan for any words, estimating "status != $2" keeps one row: it
   computed to_tsvector on every entry, 20 s a query. Searches now force custom plans.
+- PostgreSQL prices to_tsvector() of a page of text like any function call: for a common word
+  it computed it row by row (sequential scan, or the id index walked backwards for the page's
+  ORDER BY id LIMIT) — 8-15 s. Searches run with enable_seqscan off and the match as a subquery
+  of its own (OFFSET 0), answered from the GIN index: max ~0.6 s, p95 ~0.5 s on a loaded
+  machine — still over the goal. Next step: a stored tsvector column (generated, with its GIN
+  index), so that no plan recomputes it, then measure again.
 - Left: a word in most entries without any filter (tens of thousands of hits) still costs its
   count — every hit's register row is visited for the recalled-or-not check (SQLite ~1.5 us a
   row). Next step if needed: a partial index on recalled entries and count = matches - recalled
