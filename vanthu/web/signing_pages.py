@@ -8,6 +8,8 @@ or shown again.
 
 from __future__ import annotations
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -27,14 +29,27 @@ from vanthu.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
+def person_on(cert_pem: str, subject: str) -> str:
+    """The certificate's common name — the person, for an official's key. Read from the
+    certificate itself: the stored RFC 4514 string has escapes and OIDs a hand parser would
+    trip on. The whole name when there is no common name (or the PEM cannot be read)."""
+    try:
+        names = x509.load_pem_x509_certificate(cert_pem.encode()).subject.get_attributes_for_oid(
+            NameOID.COMMON_NAME)
+    except ValueError:
+        return subject
+    return str(names[0].value) if names else subject
+
+
 def _tray(request: Request, status_code: int = 200, **extra) -> HTMLResponse:  # noqa: ANN003
     user = request.app.state.access.user(request)
     with request.app.state.services.sessions() as session:
         docs = approve.waiting_for(session, user)
         creds = credentials_of(session, user.id, KeyPurpose.OFFICIAL.value)
         names = {u.id: u.full_name for u in session.scalars(select(User))}
+        people = {c.id: person_on(c.cert_pem, c.subject) for c in creds}
         return render(request, "tray.html", status_code=status_code, docs=docs, names=names,
-                      credentials=creds, **extra)
+                      credentials=creds, people=people, **extra)
 
 
 @router.get("/tray", response_class=HTMLResponse)
