@@ -122,3 +122,20 @@ def test_the_account_page_reads_in_english(app, office):
         page = client.get("/account").text
         assert "Change the password" in page and "Current password" in page
         assert "account." not in page.replace('action="/account', "")
+
+
+def test_guessing_the_current_password_locks_the_account_as_at_sign_in(app, office,
+                                                                       sqlite_services):
+    from vanthu.web.signin import MAX_FAILURES
+
+    with TestClient(app) as client:
+        csrf = sign_in(client, "kt")
+        for attempt in range(MAX_FAILURES):
+            answer = _change(client, csrf, f"guess-number-{attempt}", NEW)
+            assert answer.status_code == 400
+        locked_out = client.get("/incoming", follow_redirects=False)
+        assert locked_out.status_code == 303 and locked_out.headers["location"].startswith("/login")
+    assert _try_sign_in(app, "kt", Office.password("kt")) == 401  # locked, even the right one
+    refused = _events(sqlite_services, "user.password_change_refused")
+    assert len(refused) == MAX_FAILURES and "locked_until" in refused[-1].payload
+    assert not any("guess-number" in str(e.payload) for e in refused)

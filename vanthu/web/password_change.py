@@ -19,6 +19,7 @@ from registry.org import MIN_PASSWORD_LENGTH, User, check_password, hash_passwor
 from registry.sessions import WebSession
 from vanthu.web import session_cookie as sc
 from vanthu.web.render import render
+from vanthu.web.signin import LOCK_FOR, MAX_FAILURES
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,13 +63,21 @@ def change_password(request: Request, current_password: str = Form(""),
     with services.transaction() as session:
         user = session.get(User, me.id)
         if not check_password(user, current_password):
+            # Counted with the wrong passwords at sign-in: an open session on a shared
+            # computer must not be a way to guess the password without ever being locked out.
+            user.failed_logins = (user.failed_logins or 0) + 1
+            payload: dict = {"reason": "wrong_current_password", "failures": user.failed_logins}
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until, user.failed_logins = now + LOCK_FOR, 0
+                payload["locked_until"] = user.locked_until.isoformat()
             append(session, user.username, "user.password_change_refused", "user", user.id,
-                   {"reason": "wrong_current_password"}, clock=services.clock)
+                   payload, clock=services.clock)
             refused = True
         else:
             refused = False
             required = user.must_change_password
             user.password_hash, user.must_change_password = digest, False
+            user.failed_logins = 0
             ended = _keep_only(session, user.id, request.state.session_token,
                                sc.password_stamp(digest), now)
             append(session, user.username, "user.password_changed", "user", user.id,
