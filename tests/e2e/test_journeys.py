@@ -59,7 +59,8 @@ def test_clerk_receives_confirms_leader_assigns_other_unit_kept_out(
     clerk.get_by_role("button", name="Xác nhận vào sổ").click()
     expect(clerk.locator("#confirmed")).to_be_visible()
     expect(clerk.get_by_label("Ghi chú")).to_have_value("Bản giấy, nhận trực tiếp")
-    expect(clerk.locator("#history")).to_contain_text("incoming.confirmed")
+    expect(clerk.locator('#history li[data-action="incoming.confirmed"]')).to_contain_text(
+        "Xác nhận vào sổ")
     with sqlite_services.sessions() as s:
         doc = s.query(IncomingDocument).one()
         assert doc.code_number == truth["number"] and doc.confirmed_at is not None

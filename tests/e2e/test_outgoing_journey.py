@@ -66,7 +66,8 @@ def test_official_signs_clerk_issues_verifier_sees_both_signatures(
     expect(clerk.locator("#number")).to_have_text("01/QĐ-UBND")
     expect(clerk.locator("object.pdf")).to_have_attribute(
         "data", f"/api/outgoing/{doc_id}/file/issued")
-    expect(clerk.locator("#history")).to_contain_text("outgoing.issued")
+    expect(clerk.locator('#history li[data-action="outgoing.issued"]')).to_contain_text(
+        "phát hành")
     issued = tmp_path / "quyet-dinh-01.pdf"
     answer = clerk.request.get(f"/api/outgoing/{doc_id}/file/issued")
     assert answer.ok
