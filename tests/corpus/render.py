@@ -137,12 +137,17 @@ def scan_pdf(jpegs: list[bytes], stamp_text: str | None = None) -> bytes:
     pdf = pdfium.PdfDocument.new()
     keep: list[object] = []
     for k, data in enumerate(jpegs):
-        page = pdf.new_page(PAGE_W, PAGE_H)
+        # A page fed sideways is scanned as a landscape image on a landscape page (squeezed
+        # into a portrait page, its text would be distorted beyond any scanner's output).
+        with Image.open(io.BytesIO(data)) as probe:
+            wide = probe.width > probe.height
+        pw, ph = (PAGE_H, PAGE_W) if wide else (PAGE_W, PAGE_H)
+        page = pdf.new_page(pw, ph)
         image = pdfium.PdfImage.new(pdf)
         buf = io.BytesIO(data)
         keep.append(buf)
         image.load_jpeg(buf, inline=True)
-        image.set_matrix(pdfium.PdfMatrix().scale(PAGE_W, PAGE_H))
+        image.set_matrix(pdfium.PdfMatrix().scale(pw, ph))
         page.insert_obj(image)
         if k == 0 and stamp_text:
             font_data = font_path("LiberationSerif-Regular.ttf").read_bytes()
