@@ -52,15 +52,21 @@ def add_unit_form(request: Request, code: str = Form(""), name: str = Form(""),
 
 @router.post("/admin/units/{code}/active")
 def unit_active(request: Request, code: str, active: bool = Form(...)) -> Response:
+    return _set_active(request, "unit", unit_by_code, code, active)
+
+
+def _set_active(request: Request, kind: str, find, code: str,  # noqa: ANN001
+                active: bool) -> Response:
+    """Close or reopen a unit or a book (nothing is deleted: old entries still name it)."""
     actor = request.app.state.access.user(request)
     services = request.app.state.services
+    event = f"{kind}_reopened" if active else f"{kind}_closed"
     with services.transaction() as session:
-        unit = unit_by_code(session, code)
-        unit.active = active
-        append(session, actor.username, "unit.reopened" if active else "unit.closed", "unit",
-               unit.id, {"code": code}, clock=services.clock)
-    return RedirectResponse(f"/admin/units?done={'unit_reopened' if active else 'unit_closed'}",
-                            status_code=303)
+        thing = find(session, code)
+        thing.active = active
+        append(session, actor.username, event.replace("_", "."), kind, thing.id,
+               {"code": code}, clock=services.clock)
+    return RedirectResponse(f"/admin/{kind}s?done={event}", status_code=303)
 
 
 def _books(request: Request, status_code: int = 200, **extra) -> HTMLResponse:  # noqa: ANN003
@@ -106,12 +112,4 @@ def add_book_form(request: Request, code: str = Form(""), name: str = Form(""),
 
 @router.post("/admin/books/{code}/active")
 def book_active(request: Request, code: str, active: bool = Form(...)) -> Response:
-    actor = request.app.state.access.user(request)
-    services = request.app.state.services
-    with services.transaction() as session:
-        book = book_by_code(session, code)
-        book.active = active
-        append(session, actor.username, "book.reopened" if active else "book.closed", "book",
-               book.id, {"code": code}, clock=services.clock)
-    return RedirectResponse(f"/admin/books?done={'book_reopened' if active else 'book_closed'}",
-                            status_code=303)
+    return _set_active(request, "book", book_by_code, code, active)
