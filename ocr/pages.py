@@ -29,8 +29,10 @@ Image.MAX_IMAGE_PIXELS = None  # we check sizes ourselves, with our own limit an
 
 # PDFium is not thread-safe, not even across documents: every call made in the caller's process
 # (text-layer reading happens there, see ``local_pdf``) holds this lock. Workers are
-# single-threaded and need none.
-PDFIUM_LOCK = threading.RLock()
+# single-threaded and need none. It is one library per process, and ``signing`` places stamps
+# with it in the same server: the lock is kept on the pypdfium2 module under a name both use
+# (signing/pdfium_lock.py), since neither package imports the other.
+PDFIUM_LOCK: threading.RLock = vars(pdfium).setdefault("vanthu_process_lock", threading.RLock())
 
 
 def _load_pdf(path: str) -> pdfium.PdfDocument:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from signing.errors import BlockNotFoundError, DocumentError, FieldError
+from signing.pdfium_lock import holds_pdfium_lock
 
 __all__ = [
     "Box",
@@ -112,6 +113,7 @@ def _open(pdf: str | Path | bytes):
         raise DocumentError(f"cannot open the PDF to place the stamp: {e}") from None
 
 
+@holds_pdfium_lock
 def page_geometry(pdf: str | Path | bytes, page: int = -1) -> PageGeometry:
     """Geometry of page ``page`` (0-based; negative counts from the end)."""
     doc = _open(pdf)
@@ -148,6 +150,7 @@ def _occurrences(textpage, needle: str) -> list[Box]:
     return boxes
 
 
+@holds_pdfium_lock
 def find_text(pdf: str | Path | bytes, needle: str, page: int = 0) -> list[Box]:
     """User-space boxes of every occurrence of ``needle`` on ``page`` (case-insensitive)."""
     doc = _open(pdf)
@@ -164,6 +167,7 @@ def find_text(pdf: str | Path | bytes, needle: str, page: int = 0) -> list[Box]:
         doc.close()
 
 
+@holds_pdfium_lock
 def find_signature_block(
     pdf: str | Path | bytes, title: str, name: str, page: int = -1
 ) -> SignatureBlock:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops
 
+from signing.pdfium_lock import holds_pdfium_lock
+
 RENDER_SCALE = 0.5  # 36 dpi: enough to see replaced words, cheap enough for a backstop
 # A changed glyph at this scale moves dozens of pixels; anti-aliasing noise moves a handful.
 MIN_CHANGED_PIXELS = 12
 PIXEL_TOLERANCE = 24
 
 
+@holds_pdfium_lock
 def _render(data: bytes, index: int) -> Image.Image:
     pdf = pdfium.PdfDocument(data)
     try:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from signing.fonts import font_covers
+from signing.pdfium_lock import holds_pdfium_lock
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class TextFont:
     size: float
 
 
+@holds_pdfium_lock
 def text_font(pdf: Path, needle: str = "Số:", page: int = 0) -> TextFont | None:
     """Font name and size of the first character of ``needle`` on ``page``."""
     import pypdfium2 as pdfium

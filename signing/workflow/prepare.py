@@ -20,6 +20,7 @@ from signing.fields import (
     plan_number_and_date,
     plan_signature_block,
 )
+from signing.pdfium_lock import holds_pdfium_lock
 from signing.placement import Box, find_text
 from signing.stamp import OfficialStamp, SealStamp
 from signing.workflow.errors import NotPrepared
@@ -52,6 +53,7 @@ class Prepared:
     page: int  # 0-based page of the signature block
 
 
+@holds_pdfium_lock
 def _notation(pdf: Path, number_box: Box) -> str | None:
     """The symbol printed right of the number blank: the text after "/" on the "Số:" line."""
     import pypdfium2 as pdfium
