@@ -85,19 +85,25 @@ def read_hex_string(stream):
     return generic.pdf_string(binascii.unhexlify(digits))
 
 
+def _remembered(cache: dict, limit: int, key, compute):  # noqa: ANN001, ANN202
+    """``compute()``, remembered under ``key`` while the cache holds fewer than ``limit``
+    answers (a worker verifies many documents: its memory must stay bounded)."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if len(cache) < limit:
+            cache[key] = value
+    return value
+
+
 _original_prepped = x509.NameTypeAndValue.prepped_value
 _PREPPED: dict[bytes, str] = {}
 _PREPPED_MAX = 50_000
 
 
 def _prepped_value(self) -> str:
-    key = self.dump()
-    value = _PREPPED.get(key)
-    if value is None:
-        value = _original_prepped.fget(self)
-        if len(_PREPPED) < _PREPPED_MAX:
-            _PREPPED[key] = value
-    return value
+    return _remembered(_PREPPED, _PREPPED_MAX, self.dump(),
+                       lambda: _original_prepped.fget(self))
 
 
 _original_name_eq = x509.Name.__eq__
@@ -110,23 +116,13 @@ _NAMES_MAX = 20_000
 def _name_eq(self, other) -> bool:
     if not isinstance(other, x509.Name):
         return False
-    key = (self.dump(), other.dump())
-    value = _NAME_EQ.get(key)
-    if value is None:
-        value = _original_name_eq(self, other)
-        if len(_NAME_EQ) < _NAMES_MAX:
-            _NAME_EQ[key] = value
-    return value
+    return _remembered(_NAME_EQ, _NAMES_MAX, (self.dump(), other.dump()),
+                       lambda: _original_name_eq(self, other))
 
 
 def _name_hashable(self) -> str:
-    key = self.dump()
-    value = _NAME_HASHABLE.get(key)
-    if value is None:
-        value = _original_name_hashable.fget(self)
-        if len(_NAME_HASHABLE) < _NAMES_MAX:
-            _NAME_HASHABLE[key] = value
-    return value
+    return _remembered(_NAME_HASHABLE, _NAMES_MAX, self.dump(),
+                       lambda: _original_name_hashable.fget(self))
 
 
 _original_read_name = generic.NameObject.read_from_stream
@@ -182,13 +178,9 @@ _ESS: dict[tuple[bytes, bytes], bool] = {}
 
 
 def check_ess_certid(cert, certid) -> bool:
-    key = (cert.sha256, type(certid).__name__.encode() + certid.dump())
-    value = _ESS.get(key)
-    if value is None:
-        value = _original_check_ess(cert, certid)
-        if len(_ESS) < _NAMES_MAX:
-            _ESS[key] = value
-    return value
+    return _remembered(_ESS, _NAMES_MAX,
+                       (cert.sha256, type(certid).__name__.encode() + certid.dump()),
+                       lambda: _original_check_ess(cert, certid))
 
 
 _original_get_signing_cert_attr = generic_cms.get_signing_cert_attr
