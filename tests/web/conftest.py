@@ -92,5 +92,14 @@ def sign_in(client: TestClient, username: str) -> str:
     return csrf_of(client.get("/login").text)
 
 
+def sign_in_status(app, username: str, password: str) -> int:  # noqa: ANN001
+    """The status a fresh browser gets for this sign-in (303 in, 401 refused)."""
+    with TestClient(app) as c:
+        token = csrf_of(c.get("/login").text)
+        return c.post("/login", data={"username": username, "password": password,
+                                      "csrf_token": token, "next": "/"},
+                      follow_redirects=False).status_code
+
+
 # The demo office for the outgoing pages (defined there; it uses the helpers above).
 from tests.web.outgoing_office import demo, outgoing_app  # noqa: E402, F401

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registry.org import Role, User, add_user, unit_by_code
 from signing.pades import Level
 from signing.workflow.config import WorkflowSettings
-from tests.web.conftest import Office, csrf_of
+from tests.web.conftest import Office
 from vanthu.app import create_app
 from vanthu.demo import init_demo
 
@@ -51,10 +51,3 @@ def browser(app) -> TestClient:  # noqa: ANN001
     return TestClient(app)
 
 
-def signed_in(client: TestClient, username: str) -> str:
-    token = csrf_of(client.get("/login").text)
-    answer = client.post("/login", data={"username": username, "csrf_token": token,
-                                         "password": Office.password(username), "next": "/"},
-                         follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-    return csrf_of(client.get("/login").text)

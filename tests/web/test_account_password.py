@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from registry.audit import AuditEvent
 from registry.org import User
-from tests.web.conftest import Office, csrf_of, sign_in
+from tests.web.conftest import Office, csrf_of, sign_in, sign_in_status
 
 NEW = "mật-khẩu-riêng-của-tôi-2026"
 
@@ -23,14 +23,6 @@ def _cheap_argon2(monkeypatch):  # noqa: ANN001, ANN202
 
     monkeypatch.setattr(registry.org, "_hasher",
                         PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
-def _try_sign_in(app, username: str, password: str) -> int:  # noqa: ANN001
-    with TestClient(app) as c:
-        token = csrf_of(c.get("/login").text)
-        return c.post("/login", data={"username": username, "password": password,
-                                      "csrf_token": token, "next": "/"},
-                      follow_redirects=False).status_code
 
 
 def _change(client: TestClient, csrf: str, current: str, new: str, again: str | None = None):  # noqa: ANN202
@@ -58,8 +50,8 @@ def test_a_user_changes_their_password_other_sessions_end_this_one_stays(app, of
         assert here.get("/incoming", follow_redirects=False).status_code == 200
         gone = elsewhere.get("/incoming", follow_redirects=False)
         assert gone.status_code == 303 and gone.headers["location"].startswith("/login")
-    assert _try_sign_in(app, "kt", Office.password("kt")) == 401
-    assert _try_sign_in(app, "kt", NEW) == 303
+    assert sign_in_status(app, "kt", Office.password("kt")) == 401
+    assert sign_in_status(app, "kt", NEW) == 303
     event = _events(sqlite_services, "user.password_changed")[-1]
     assert event.actor == "kt" and event.payload["sessions_ended"] == 1
     assert NEW not in str(event.payload) and Office.password("kt") not in str(event.payload)
@@ -82,7 +74,7 @@ def test_a_refused_change_keeps_the_old_password(app, office, current, new, agai
         assert answer.status_code == 400 and says in answer.text
         assert (new or old) not in answer.text and old not in answer.text  # no echo
         assert client.get("/incoming", follow_redirects=False).status_code == 200
-    assert _try_sign_in(app, "kt", old) == 303
+    assert sign_in_status(app, "kt", old) == 303
 
 
 def test_a_password_set_by_the_admin_must_be_changed_before_anything_else(app, office,
@@ -135,7 +127,7 @@ def test_guessing_the_current_password_locks_the_account_as_at_sign_in(app, offi
             assert answer.status_code == 400
         locked_out = client.get("/incoming", follow_redirects=False)
         assert locked_out.status_code == 303 and locked_out.headers["location"].startswith("/login")
-    assert _try_sign_in(app, "kt", Office.password("kt")) == 401  # locked, even the right one
+    assert sign_in_status(app, "kt", Office.password("kt")) == 401  # locked, even the right one
     refused = _events(sqlite_services, "user.password_change_refused")
     assert len(refused) == MAX_FAILURES and "locked_until" in refused[-1].payload
     assert not any("guess-number" in str(e.payload) for e in refused)

@@ -12,7 +12,6 @@ from registry.credentials import SigningCredential
 from registry.org import Unit
 from tests.signing.docgen import make_directive
 from tests.web.conftest import csrf_of, sign_in
-from tests.web.outgoing_office import signed_in
 
 
 def _actions(services) -> list[str]:  # noqa: ANN001
@@ -141,7 +140,7 @@ def test_trust_anchors_added_checked_and_removed(client, office, sqlite_services
 
 def test_keys_show_where_a_key_is_never_its_secret(outgoing_app, demo, sqlite_services):
     with TestClient(outgoing_app) as admin:
-        csrf = signed_in(admin, "admin")
+        csrf = sign_in(admin, "admin")
         page = admin.get("/admin/keys").text
         with sqlite_services.sessions() as s:
             creds = list(s.scalars(select(SigningCredential)))
@@ -155,10 +154,10 @@ def test_keys_show_where_a_key_is_never_its_secret(outgoing_app, demo, sqlite_se
         admin.post(f"/admin/keys/{chairman.id}/active", data={"csrf_token": csrf,
                                                               "active": "false"})
     with TestClient(outgoing_app) as official:
-        signed_in(official, "chutich")
+        sign_in(official, "chutich")
         assert 'id="no-key"' in official.get("/tray").text  # a disabled key signs nothing
     with TestClient(outgoing_app) as specialist:
-        csrf = signed_in(specialist, "chuyenvien")
+        csrf = sign_in(specialist, "chuyenvien")
         refused = specialist.post("/outgoing/new", data={
             "csrf_token": csrf, "doc_type": "QĐ", "subject": "Về việc thử", "signer": "chutich"},
             files=[("file", ("du-thao.pdf", make_directive(), "application/pdf"))])

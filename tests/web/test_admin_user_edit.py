@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from registry.audit import AuditEvent
 from registry.org import User
-from tests.web.conftest import Office, csrf_of, sign_in
+from tests.web.conftest import Office, sign_in, sign_in_status
 
 
 @pytest.fixture(autouse=True)
@@ -36,14 +36,6 @@ def _events(services, action: str) -> list[AuditEvent]:  # noqa: ANN001
 def _grants(services, user_id: int) -> set[tuple[str, int | None]]:  # noqa: ANN001
     with services.sessions() as s:
         return {(r.role, r.unit_id) for r in s.get(User, user_id).roles}
-
-
-def _try_sign_in(app, username: str, password: str) -> int:  # noqa: ANN001
-    with TestClient(app) as c:
-        token = csrf_of(c.get("/login").text)
-        return c.post("/login", data={"username": username, "password": password,
-                                      "csrf_token": token, "next": "/"},
-                      follow_redirects=False).status_code
 
 
 def test_a_unit_role_granted_opens_that_units_queue_at_the_next_click(app, client, office,
@@ -145,8 +137,8 @@ def test_a_password_made_up_by_the_system_is_shown_once_and_ends_every_session(
         assert phone.get("/api/incoming").status_code == 401  # the old session is over
     # Shown once: the user's page does not show it again.
     assert password not in client.get(f"/admin/users/{leader_id}").text
-    assert _try_sign_in(app, "leader", Office.password("leader")) == 401
-    assert _try_sign_in(app, "leader", password) == 303
+    assert sign_in_status(app, "leader", Office.password("leader")) == 401
+    assert sign_in_status(app, "leader", password) == 303
     event = _events(sqlite_services, "user.password_reset")[-1]
     assert event.actor == "admin" and event.payload["generated"] is True
     assert event.payload["sessions_ended"] == 1
@@ -158,8 +150,8 @@ def test_a_password_set_by_the_admin_unlocks_the_account(app, client, office, sq
                                                           capfd):
     kt_id = office.users["kt"]
     for _ in range(10):  # locked out by wrong passwords
-        _try_sign_in(app, "kt", "wrong-password-1")
-    assert _try_sign_in(app, "kt", Office.password("kt")) == 401
+        sign_in_status(app, "kt", "wrong-password-1")
+    assert sign_in_status(app, "kt", Office.password("kt")) == 401
     csrf = sign_in(client, "admin")
     new = "mật-khẩu-mới-của-kt-2026"
     differ = client.post(f"/admin/users/{kt_id}/password", data={
@@ -174,7 +166,7 @@ def test_a_password_set_by_the_admin_unlocks_the_account(app, client, office, sq
         "csrf_token": csrf, "password": new, "password_again": new}, follow_redirects=True)
     assert done.status_code == 200 and "Đã đặt mật khẩu mới" in done.text
     assert new not in done.text
-    assert _try_sign_in(app, "kt", new) == 303
+    assert sign_in_status(app, "kt", new) == 303
     assert _events(sqlite_services, "user.password_reset")[-1].payload["generated"] is False
     out, err = capfd.readouterr()
     _secret_is_nowhere(sqlite_services, new, out + err)

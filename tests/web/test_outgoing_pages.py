@@ -13,7 +13,8 @@ from registry.audit import AuditEvent
 from registry.documents import OutgoingDocument
 from registry.org import User
 from tests.signing.docgen import make_directive
-from tests.web.outgoing_office import browser, signed_in
+from tests.web.conftest import sign_in
+from tests.web.outgoing_office import browser
 
 SUBJECT = "Về việc giao chỉ tiêu thu ngân sách năm 2027"
 
@@ -50,7 +51,7 @@ def _status(services, doc_id: int) -> str:
 def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
                                                 sqlite_services):
     with browser(outgoing_app) as specialist:
-        csrf = signed_in(specialist, "chuyenvien")
+        csrf = sign_in(specialist, "chuyenvien")
         form = specialist.get("/outgoing/new")
         assert form.status_code == 200
         for label in ('for="file"', 'for="doc_type"', 'for="subject"', 'for="signer"',
@@ -68,7 +69,7 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
         assert SUBJECT in listing and "Về việc kiện toàn Ban chỉ đạo" in listing
 
     with browser(outgoing_app) as official:
-        csrf = signed_in(official, "chutich")
+        csrf = sign_in(official, "chutich")
         assert 'id="count-to-sign">2<' in official.get("/").text
         tray = official.get("/tray")
         assert all(f'name="ids" value="{i}"' in tray.text for i in ids)
@@ -85,7 +86,7 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
     assert [_status(sqlite_services, i) for i in ids] == ["signed", "signed"]
 
     with browser(outgoing_app) as clerk:
-        csrf = signed_in(clerk, "vanthu")
+        csrf = sign_in(clerk, "vanthu")
         assert 'id="count-to-issue">2<' in clerk.get("/").text
         desk = clerk.get("/issuance")
         assert all(f'name="ids" value="{i}"' in desk.text for i in ids)
@@ -124,7 +125,7 @@ def test_draft_then_batch_signing_then_issuance(outgoing_app, demo, directive,
 
 def test_a_refused_draft_says_why_and_keeps_what_was_typed(outgoing_app, demo):
     with browser(outgoing_app) as specialist:
-        csrf = signed_in(specialist, "chuyenvien")
+        csrf = sign_in(specialist, "chuyenvien")
         answer = _submit(specialist, csrf, b"this is no PDF", "Về việc thử")
         assert answer.status_code == 422
         assert 'id="page-error"' in answer.text and "PDF" in answer.text
@@ -134,10 +135,10 @@ def test_a_refused_draft_says_why_and_keeps_what_was_typed(outgoing_app, demo):
 def test_nobody_signs_in_another_persons_place(outgoing_app, demo, directive,
                                                sqlite_services):
     with browser(outgoing_app) as specialist:
-        doc_id = int(_submit(specialist, signed_in(specialist, "chuyenvien"), directive)
+        doc_id = int(_submit(specialist, sign_in(specialist, "chuyenvien"), directive)
                      .headers["location"].split("/")[2].split("?")[0])
     with browser(outgoing_app) as other:
-        csrf = signed_in(other, "phochutich")
+        csrf = sign_in(other, "phochutich")
         assert f'value="{doc_id}"' not in other.get("/tray").text
         answer = other.post("/tray/sign", data={"csrf_token": csrf, "ids": [doc_id],
                                                 "secret": demo["phochutich"]})
@@ -147,23 +148,23 @@ def test_nobody_signs_in_another_persons_place(outgoing_app, demo, directive,
 
 def test_who_may_open_an_outgoing_document(outgoing_app, demo, directive):
     with browser(outgoing_app) as specialist:
-        doc_id = int(_submit(specialist, signed_in(specialist, "chuyenvien"), directive)
+        doc_id = int(_submit(specialist, sign_in(specialist, "chuyenvien"), directive)
                      .headers["location"].split("/")[2].split("?")[0])
     for username, status in [("nc", 403), ("chutich", 200), ("vanthu", 200), ("lanhdao", 200)]:
         with browser(outgoing_app) as client:
-            signed_in(client, username)
+            sign_in(client, username)
             assert client.get(f"/outgoing/{doc_id}").status_code == status, username
             file = client.get(f"/api/outgoing/{doc_id}/file/prepared")
             assert file.status_code == status, username
     with browser(outgoing_app) as nc:
-        signed_in(nc, "nc")
+        sign_in(nc, "nc")
         assert not re.search(rf'href="/outgoing/{doc_id}"', nc.get("/outgoing").text)
         assert nc.get("/issuance").status_code == 403 and nc.get("/tray").status_code == 403
 
 
 def test_a_missing_document_is_a_page_not_json(outgoing_app, demo):
     with browser(outgoing_app) as clerk:
-        signed_in(clerk, "vanthu")
+        sign_in(clerk, "vanthu")
         page = clerk.get("/outgoing/9999")
         assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
         assert "Không tìm thấy" in page.text and 'role="alert"' in page.text
@@ -173,7 +174,7 @@ def test_a_missing_document_is_a_page_not_json(outgoing_app, demo):
 
 def test_the_outgoing_pages_speak_english_too(outgoing_app, demo):
     with browser(outgoing_app) as official:
-        signed_in(official, "chutich")
+        sign_in(official, "chutich")
         official.get("/lang/en")
         assert "Waiting for my signature" in official.get("/tray").text
         assert "Submit a new draft" in official.get("/outgoing/new").text
@@ -182,7 +183,7 @@ def test_the_outgoing_pages_speak_english_too(outgoing_app, demo):
 
 def test_signing_a_document_that_does_not_exist_says_so(outgoing_app, demo):
     with browser(outgoing_app) as official:
-        csrf = signed_in(official, "chutich")
+        csrf = sign_in(official, "chutich")
         answer = official.post("/tray/sign", data={"csrf_token": csrf, "ids": [9999],
                                                    "secret": demo["chutich"]})
         assert answer.status_code == 404 and "9999" in answer.text

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from registry.credentials import SigningCredential
 from registry.org import User
 from tests.signing.docgen import make_directive
-from tests.web.outgoing_office import browser, signed_in
+from tests.web.conftest import sign_in
+from tests.web.outgoing_office import browser
 from tests.web.test_outgoing_pages import _submit
 
 
@@ -30,10 +31,10 @@ def test_the_tray_shows_the_person_on_the_certificate_and_keeps_the_full_name(
     person = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
     assert key.subject.startswith("CN=") and "," in key.subject  # a whole DN, as stored
     with browser(outgoing_app) as specialist:  # a draft waiting, so that the tray offers the key
-        csrf = signed_in(specialist, "chuyenvien")
+        csrf = sign_in(specialist, "chuyenvien")
         assert _submit(specialist, csrf, make_directive()).status_code == 303
     with browser(outgoing_app) as official:
-        signed_in(official, "chutich")
+        sign_in(official, "chutich")
         page = official.get("/tray").text
     visible = html.unescape(re.sub(r"<[^>]+>", " ", page))
     assert person in visible
