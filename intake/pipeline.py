@@ -25,6 +25,9 @@ from registry.filestore import record_blob
 from signing.verification import NO_SIGNATURE, TOTAL_FAILED, Trust, verify
 
 Done = Callable[[Any], None]  # marks the running job done in the given session
+# A stage's result, written later in a transaction the caller chooses: the worker pool writes a
+# batch of results in one commit (bench/intake.py). None: nothing to write.
+Apply = Callable[[Any], None]
 FIRST_PAGE_AFTER_S = 1.0  # a reading that takes longer shows page 1's fields before the rest
 
 
@@ -58,11 +61,28 @@ def apply_fields(doc: IncomingDocument, fields: dict[str, Any]) -> None:
     doc.field_confidence = confidence
 
 
+def _run(stage, services, doc_id: int, done: Done | None) -> None:  # noqa: ANN001
+    apply = stage(services, doc_id)
+    if apply is not None:
+        with services.transaction() as session:
+            apply(session)
+            _done(done, session)
+
+
 def read_document(services, doc_id: int, done: Done | None = None) -> None:  # noqa: ANN001
+    _run(read_stage, services, doc_id, done)
+
+
+def verify_document(services, doc_id: int, done: Done | None = None) -> None:  # noqa: ANN001
+    _run(verify_stage, services, doc_id, done)
+
+
+def read_stage(services, doc_id: int) -> Apply | None:  # noqa: ANN001
+    """Read the document; returns the write that records the reading."""
     with services.sessions() as session:
         doc = _load(session, doc_id)
         if doc.status == IncomingStatus.RECALLED.value:
-            return
+            return None
         data = services.blobs.get(doc.blob_sha256)
 
     def write_first_page(fields: dict[str, Any]) -> None:
@@ -89,19 +109,12 @@ def read_document(services, doc_id: int, done: Done | None = None) -> None:  # n
         finally:
             _stop(early)
     except ocr.ReadError as exc:
-        with services.transaction() as session:
-            doc = _load(session, doc_id)
-            doc.reading_error = str(exc)
-            doc.status = _after_reading(doc)
-            doc.read_at = services.clock()
-            append(session, "system", "incoming.read_failed", "incoming", doc_id,
-                   {"reason": str(exc)}, clock=services.clock)
-            _done(done, session)
-        return
+        return _read_failed(services, doc_id, str(exc))
 
     searchable = ocr.searchable_copy(data, reading) if reading.ocr_pages else None
-    searchable_ref = services.blobs.put(searchable) if searchable else None
-    with services.transaction() as session:
+    searchable_ref = services.blobs.put(searchable) if searchable else None  # durable first
+
+    def write(session) -> None:  # noqa: ANN001
         doc = _load(session, doc_id)
         apply_fields(doc, reading.fields)
         doc.page_amount = doc.page_amount or len(reading.pages)
@@ -118,7 +131,20 @@ def read_document(services, doc_id: int, done: Done | None = None) -> None:  # n
                {"pages": len(reading.pages), "ocr_pages": reading.ocr_pages,
                 "doc_type": reading.doc_type, "duplicate_of": doc.duplicate_of},
                clock=services.clock)
-        _done(done, session)
+
+    return write
+
+
+def _read_failed(services, doc_id: int, reason: str) -> Apply:  # noqa: ANN001
+    def write(session) -> None:  # noqa: ANN001
+        doc = _load(session, doc_id)
+        doc.reading_error = reason
+        doc.status = _after_reading(doc)
+        doc.read_at = services.clock()
+        append(session, "system", "incoming.read_failed", "incoming", doc_id,
+               {"reason": reason}, clock=services.clock)
+
+    return write
 
 
 def _done(done: Done | None, session) -> None:  # noqa: ANN001
@@ -144,15 +170,17 @@ def trust_for(settings) -> Trust:  # noqa: ANN001
                       time_budget_s=settings.verify_time_budget_s)
 
 
-def verify_document(services, doc_id: int, done: Done | None = None) -> None:  # noqa: ANN001
+def verify_stage(services, doc_id: int) -> Apply | None:  # noqa: ANN001
+    """Verify the document's signatures; returns the write that records the verdict."""
     with services.sessions() as session:
         doc = _load(session, doc_id)
         if doc.media_type != "application/pdf" or doc.status == IncomingStatus.RECALLED.value:
-            return
+            return None
         data = services.blobs.get(doc.blob_sha256)
     report = verify(data, trust_for(services.settings))
     brief = report.to_brief_dict(doc.original_filename or "")
-    with services.transaction() as session:
+
+    def write(session) -> None:  # noqa: ANN001
         doc = _load(session, doc_id)
         doc.signature_verdicts = brief["signatures"]
         doc.signature_indication = report.indication
@@ -167,7 +195,10 @@ def verify_document(services, doc_id: int, done: Done | None = None) -> None:  #
                 "signatures": len(report.signatures),
                 "both_signatures": doc.both_signatures_present},
                clock=services.clock)
-        _done(done, session)
+
+    return write
 
 
 HANDLERS = {READ_JOB: read_document, VERIFY_JOB: verify_document, TRAIN_JOB: run_training}
+# The stages whose result the worker pool can write together with other jobs' results.
+STAGES = {READ_JOB: read_stage, VERIFY_JOB: verify_stage}

@@ -87,10 +87,19 @@ def claim_next(
     session: Session, worker: str, kinds: list[str] | None = None, lease: float = 300,
     clock: Clock = utc_now,
 ) -> Claimed | None:
-    """Take the next due job for this worker, in the caller's transaction (commit to keep it).
+    """Take the next due job for this worker, in the caller's transaction (commit to keep it)."""
+    claimed = claim_batch(session, worker, kinds, 1, lease, clock)
+    return claimed[0] if claimed else None
 
-    One UPDATE … RETURNING, no row loaded: the worker pool claims once per job, under the
-    database's write lock (bench/intake.py)."""
+
+def claim_batch(
+    session: Session, worker: str, kinds: list[str] | None = None, limit: int = 1,
+    lease: float = 300, clock: Clock = utc_now,
+) -> list[Claimed]:
+    """Take up to ``limit`` due jobs, most urgent first, in the caller's transaction.
+
+    One UPDATE … RETURNING, no row loaded: a claim is a write under the database's write lock,
+    so a worker with a backlog claims several jobs at once (bench/intake.py)."""
     now = clock()
     stale = now - timedelta(seconds=lease)
     due = (
@@ -102,21 +111,23 @@ def claim_next(
             )
         )
         .order_by(Job.priority, Job.run_after, Job.id)
-        .limit(1)
+        .limit(limit)
     )
     if kinds:
         due = due.where(Job.kind.in_(kinds))
     if session.bind.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    row = session.execute(
+    rows = session.execute(
         update(Job)
-        .where(Job.id == due.scalar_subquery())
+        .where(Job.id.in_(due.scalar_subquery()))
         .values(status=JobStatus.RUNNING.value, locked_by=worker, locked_at=now,
                 attempts=Job.attempts + 1)
-        .returning(Job.id, Job.kind, Job.subject_id)
+        .returning(Job.id, Job.kind, Job.subject_id, Job.priority, Job.run_after)
         .execution_options(synchronize_session=False)
-    ).one_or_none()
-    return None if row is None else Claimed(*row)
+    ).all()
+    # RETURNING has no order of its own: the caller runs them most urgent first.
+    rows = sorted(rows, key=lambda r: (r.priority, r.run_after, r.id))
+    return [Claimed(r.id, r.kind, r.subject_id) for r in rows]
 
 
 def claim(
@@ -142,6 +153,27 @@ def finish_by_id(session: Session, job_id: int, clock: Clock = utc_now) -> None:
         update(Job).where(Job.id == job_id)
         .values(status=JobStatus.DONE.value, finished_at=clock(), locked_by=None,
                 last_error=None)
+    )
+
+
+def finish_many(session: Session, job_ids: list[int], clock: Clock = utc_now) -> None:
+    """``finish_by_id`` for several jobs, in one statement."""
+    session.execute(
+        update(Job).where(Job.id.in_(job_ids))
+        .values(status=JobStatus.DONE.value, finished_at=clock(), locked_by=None,
+                last_error=None)
+    )
+
+
+def release(session: Session, job_ids: list[int], worker: str) -> None:
+    """Give back claimed jobs that this worker did not start: queued again, and the claim
+    not counted as an attempt."""
+    session.execute(
+        update(Job)
+        .where(Job.id.in_(job_ids), Job.status == JobStatus.RUNNING.value,
+               Job.locked_by == worker)
+        .values(status=JobStatus.QUEUED.value, locked_by=None, locked_at=None,
+                attempts=Job.attempts - 1)
     )
 
 

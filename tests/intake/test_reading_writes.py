@@ -55,3 +55,51 @@ def test_a_job_ends_in_the_same_commit_as_its_result(services):
         assert all(j.finished_at is not None and j.locked_by is None for j in jobs)
         doc = s.scalars(select(IncomingDocument)).one()
         assert doc.read_at is not None and doc.signature_indication == "NO-SIGNATURE"
+
+
+def _letters(services, n: int) -> list[int]:
+    return [receive(services, Upload(f"{i}.pdf", letter_pdf(Letter(number=str(100 + i))))).id
+            for i in range(n)]
+
+
+def test_a_backlog_is_claimed_and_recorded_in_one_commit_each(services):
+    ids = _letters(services, 3)  # six jobs: reading and verification of each
+    commits = _commits(services)
+    assert run_one(services, "w1", limit=8) == 6
+    assert len(commits) == 2  # one claim, one commit of every result with its job's end
+    with services.sessions() as s:
+        assert {j.status for j in s.scalars(select(Job))} == {"done"}
+        for doc_id in ids:
+            doc = s.get(IncomingDocument, doc_id)
+            assert doc.read_at is not None and doc.signature_indication == "NO-SIGNATURE"
+
+
+def test_a_job_that_fails_in_a_batch_fails_alone(services):
+    from registry.jobs import enqueue
+
+    (doc_id,) = _letters(services, 1)
+    with services.transaction() as s:
+        enqueue(s, READ_JOB, 9999)  # its document is gone
+    assert run_one(services, "w1", limit=8) == 3
+    with services.sessions() as s:
+        jobs = {(j.kind, j.subject_id): j for j in s.scalars(select(Job))}
+        lost = jobs[(READ_JOB, "9999")]
+        assert lost.status == "queued" and "9999" in lost.last_error  # retried later
+        assert jobs[(READ_JOB, str(doc_id))].status == "done"
+        assert jobs[(VERIFY_JOB, str(doc_id))].status == "done"
+        assert s.get(IncomingDocument, doc_id).read_at is not None
+
+
+def test_slow_jobs_give_back_the_rest_of_their_batch(services, monkeypatch):
+    from intake import worker
+
+    monkeypatch.setattr(worker, "FLUSH_AFTER_S", 0.0)  # every job counts as slow
+    first, second = _letters(services, 2)
+    assert run_one(services, "w1", limit=8) == 1
+    with services.sessions() as s:
+        jobs = s.scalars(select(Job).order_by(Job.id)).all()
+        assert [j.status for j in jobs] == ["done", "queued", "queued", "queued"]
+        # given back unstarted: free for any worker, and not counted as an attempt
+        assert all(j.locked_by is None and j.attempts == 0 for j in jobs[1:])
+        assert s.get(IncomingDocument, first).read_at is not None
+        assert s.get(IncomingDocument, second).read_at is None
