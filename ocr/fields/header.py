@@ -21,10 +21,14 @@ from ocr.model import Field, Line, Word
 _SO = re.compile(r"^\W{0,3}S[O0Ô6E]\s*[:;.,]?\s*")
 # "Số:" with nothing readable after it; not "SỞ KHOA HỌC" (SỞ folds to SO as well)
 _SO_ALONE = re.compile(r"^\W{0,3}S[O0Ô6E]\s*([:;.,]|[:;.,]?[\s\d\W]*$)")
-_NUMBER = re.compile(r"^(?P<num>\S*?)\s*/\s*(?P<sym>\S+)")
+_NUMBER = re.compile(r"^(?P<num>\S*?)\s*/{1,2}\s*(?P<sym>\S+)")
 _SYMBOL_PART = re.compile(r"^[A-Za-zĐđ0-9]+$")
 _DATE = re.compile(r"NGAY\s*(?P<d>\S{1,3})\s+THANG\s*(?P<m>\S{1,3})\s+NAM\s*(?P<y>\S{3,5})")
 _DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+# Look-alikes tesseract emits in the number line: the Icelandic eth for Đ ("QĐÐ-UBND") and
+# fraction or division slashes beside the real one ("1445⁄/GM-VP"). One character each, so
+# that offsets into the line's text still find its words.
+_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "⁄": "/", "∕": "/"})
 
 _ORG_HEADS = ("UY BAN", "UBND", "HOI DONG", "HDND", "SO ", "BO ", "BAN ", "VAN PHONG", "CUC ",
               "CHI CUC", "TONG CUC", "PHONG ", "TRUNG TAM", "TRUONG ", "BENH VIEN", "CONG AN",
@@ -67,7 +71,7 @@ def number_and_symbol(lines: list[Line], page: int) -> tuple[Field, Field]:
     line = number_line(lines)
     if line is None:
         return empty("number"), empty("symbol")
-    text = line_text(line)
+    text = line_text(line).translate(_LOOKALIKES)
     prefix = _SO.match(fold(text))
     rest_at = prefix.end() if prefix else 0
     m = _NUMBER.match(text[rest_at:])
@@ -137,6 +141,8 @@ def _symbol(raw: str, words: list[Word], page: int) -> Field:
         pass
     elif canon and canon != head and fold(head) not in _AMBIGUOUS:
         groups[0], rule = canon, 0.9  # "QD" read for "QĐ", "QYĐ" for "QyĐ"
+    elif undoubled := _undoubled(head):
+        groups[0], rule = undoubled, 0.85  # "QĐĐ": one letter read twice
     elif len(groups) == 1:
         # A lost hyphen: "QĐUBND" → "QĐ-UBND" when it starts with a known type abbreviation.
         for key in sorted(_ABBREVIATIONS, key=len, reverse=True):
@@ -146,6 +152,14 @@ def _symbol(raw: str, words: list[Word], page: int) -> Field:
                 break
     groups = [groups[0]] + [g.upper() for g in groups[1:]]
     return make_field("symbol", year + "-".join(groups), words, page, rule)
+
+
+def _undoubled(head: str) -> str | None:
+    """The known abbreviation ``head`` becomes with one doubled letter read once."""
+    for i in range(1, len(head)):
+        if head[i] == head[i - 1] and (cand := head[:i] + head[i + 1:]) in _KNOWN:
+            return cand
+    return None
 
 
 def place_and_date(lines: list[Line], page: int) -> tuple[Field, Field]:

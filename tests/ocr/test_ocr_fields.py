@@ -190,3 +190,16 @@ def test_blank_number_after_a_department_header_keeps_its_symbol() -> None:
     assert f["number"].value is None
     assert f["symbol"].value == "TB-SKHCN"
     assert f["issuing_org"].value == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+
+
+def test_eth_read_for_d_with_stroke_and_doubled_gives_the_symbol_unsure() -> None:
+    """Tesseract reads "QĐ" on a skewed scan as "QĐÐ" (the second letter the Icelandic eth)."""
+    f = _fields(_header(number_line="Số: 88/QĐÐ-UBND"))
+    assert (f["number"].value, f["symbol"].value) == ("88", "QĐ-UBND")
+    assert f["symbol"].confidence < 0.9
+
+
+def test_fraction_slash_beside_the_slash_keeps_the_number() -> None:
+    lines = _header(number_line="Số: 1445⁄/GM-VP", title="GIẤY MỜI")
+    f = _fields(lines)
+    assert (f["number"].value, f["symbol"].value) == ("1445", "GM-VP")
