@@ -40,6 +40,36 @@ Later (py-spy --gil on the server, 8 clients; an instrumented writer lock):
   document. Now: the early page-1 write only when reading takes over a second, a job is marked
   done in its result's commit (claim + result per job), MinHash in numpy, duplicates read four
   columns.
+
+Issue #6, full registration (py-spy --gil on the server and CPU seconds from /proc, 100-200
+docs; other engineers' benches kept the load average at 5-8 on the 2 cores throughout, so
+compare the ratio to ``ocr.read`` alone, printed in the same run):
+- Before: 9.3-16.4 docs/s (ratio 0.10-0.17). The server was not short of CPU: ~34 ms of CPU
+  per document, and once the uploads ended its worker threads ran at ~37 % of one core. They
+  waited for the database's one writer lock: four commits per document (claim + result, for
+  reading and for verification), each a WAL fsync (4 ms median, 8 ms p90 on this disk under
+  load) taken in turn with the receive batches.
+- Workers claim up to 8 due jobs in one UPDATE … RETURNING and write the results of the batch
+  with the jobs' end in one commit (intake/worker.py; a batch whose jobs turn out slow — scans —
+  writes what is done after 0.5 s and gives the unstarted jobs back). 19.6-20.9 docs/s at load
+  6.2-6.5 (ratio 0.19); the backlog left after the last upload drained in ~1 s, not 4-6 s.
+- ``ocr.read`` with ``on_first_page`` extracted a one-page document's fields twice: 1.5 ms of
+  a 7.5 ms reading (CPU). The sign-in lookup of an API token: one query instead of three,
+  2.0 → 1.0 ms of CPU per request. Together: 22.9-23.6 docs/s at load 5.2-5.3 (ratio
+  0.19-0.21).
+- Not done: skipping verification for a PDF with no ``/ByteRange``. On the full path a PDF that
+  pyHanko cannot parse is TOTAL-FAILED with a return reason (Decree 30, Art. 21), signed or
+  not, and a byte scan cannot tell that; so every PDF is still verified. Here verification is
+  the cheap part anyway (signing's forked workers, ~1 ms of server CPU per document) — and the
+  bench's letters are unsigned, so it measures no real signature check.
+- Not done: reading in an ``ocr`` worker process. ``ocr.read`` run inside a pool worker starts
+  a pool of its own there for any page that needs OCR; it would need an ``ocr`` entry point that
+  reads text layers only (or answers "needs OCR"). Reading is ~20 % of the server's GIL time.
+- Left, and growing with the register: the duplicate check (intake/duplicates.py). The bench's
+  letters share number, symbol and text, so each reading compares its MinHash, in pure Python,
+  with every earlier entry's (up to 500, each a JSON row): 15 % of the server's GIL time at 100
+  documents, 27 % at 200, 35 % of a serial drain's CPU with 200 entries. Then field extraction
+  (ocr/fields: edit distances of title lines), the search index and the audit rows.
 """
 
 from __future__ import annotations
@@ -134,6 +164,16 @@ def serve(data_dir: str, workers: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("vanthu serve did not start")
 
 
+def cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) of a process, from /proc; None where there is none. On a
+    machine that other work keeps busy, the server's CPU per document moves less than docs/s."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def receive_path(docs: list[bytes], n_clients: int, workers: int) -> tuple[float, object]:
     data_dir = tempfile.mkdtemp(prefix="bench-intake-")
     services = build_services(Settings(data_dir=data_dir))
@@ -142,6 +182,7 @@ def receive_path(docs: list[bytes], n_clients: int, workers: int) -> tuple[float
         token, digest = new_token()
         s.add(ApiToken(user_id=user.id, name="bench", token_sha256=digest))
     server, base = serve(data_dir, workers)
+    server.cpu_at_start = cpu_s(server.pid)
     latencies: list[float] = []
 
     def send(k: int, chunk: list[bytes]) -> None:
@@ -204,6 +245,7 @@ def main() -> None:
         elapsed, (services, server, _, start) = receive_path(rdocs, args.clients, workers=2)
         wait_for_jobs(services)
         full = args.read_docs / (time.perf_counter() - start)
+        cpu_end = cpu_s(server.pid)
         server.terminate()
         t = time.perf_counter()
         for data in rdocs:
@@ -211,6 +253,10 @@ def main() -> None:
         bare = args.read_docs / (time.perf_counter() - t)
         print(f"registered with reading and verification: {full:7.1f} docs/s "
               f"({args.read_docs} docs, 2 worker threads)  {verdict(full, READ_GOAL)}")
+        if cpu_end is not None and server.cpu_at_start is not None:
+            per_doc = (cpu_end - server.cpu_at_start) / args.read_docs * 1000
+            print(f"  server process CPU per document (not its verification workers): "
+                  f"{per_doc:.1f} ms")
         print(f"  baseline, ocr.read alone (serial, text layer): {bare:7.1f} docs/s;  "
               f"ratio {full / bare:.2f}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
