@@ -182,15 +182,14 @@ def _full_text(session, tokens: list[str], exact: bool,  # noqa: ANN001, ANN202
             hits = hits.where(text("rowid BETWEEN :low_id AND :high_id").bindparams(
                 low_id=ids[0], high_id=ids[1]))
     else:
+        # The stored vectors (migration 0005) split words at punctuation and "_", as FTS5 does.
+        terms = [t for w in tokens for t in w.split("_") if t]
+        if not terms:
+            return false()
         hits = select(IncomingText.doc_id).where(
-            text(f"to_tsvector('simple', coalesce(incoming_texts.{column}, '')) "
-                 "@@ to_tsquery('simple', :tsq)").bindparams(tsq=" & ".join(tokens))
+            text(f"incoming_texts.{column}_tsv @@ to_tsquery('simple', :tsq)").bindparams(
+                tsq=" & ".join(terms))
         )
-        # No id range here: given one, PostgreSQL walked the range and computed to_tsvector on
-        # each row (2 s) rather than read the GIN index. OFFSET 0 keeps the matches a subquery
-        # of their own, answered from the index: flattened, the page's ORDER BY id LIMIT pulled
-        # the match into a backwards walk of the ids, again row by row. The period's range
-        # still narrows the register rows (_conditions).
         hits = hits.offset(0)
     return IncomingDocument.id.in_(hits)
 
