@@ -15,7 +15,7 @@ from PIL import Image
 
 from ocr.errors import ReadError
 from ocr.handnumber import blueness, has_blue_header, read_hand_number
-from ocr.imageprep import correct
+from ocr.imageprep import correct, ink_grey
 from ocr.limits import Limits
 from ocr.lines import group_lines, page_text
 from ocr.model import PageReading
@@ -158,21 +158,6 @@ def _load_image_frame(path: str, index: int, kind: str, limits: Limits,
     return arr, own
 
 
-def ink_grey(arr: np.ndarray) -> np.ndarray:
-    """Grey for OCR: red ink (seals, stamps) and blue ink (signatures, numbers written in by
-    hand) become paper; black text stays, even where a seal or a digit covers it. The
-    handwritten number is read from the blue ink on its own (``handnumber``)."""
-    if arr.ndim == 2:
-        return arr
-    r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
-    # uint8 arithmetic, clipped so that +35 cannot wrap (a page is 9 Mpx: no int16 copies)
-    paper = r > np.minimum(np.maximum(g, b), 219) + 35  # saturated red, even after JPEG
-    paper |= b > np.minimum(r, 209) + 45  # ballpoint blue
-    grey = r.copy()  # the red channel already fades red ink
-    grey[paper] = 255
-    return grey
-
-
 def _deskewed(plane: np.ndarray, skew: float) -> np.ndarray:
     """An upright ``plane`` of the page turned by ``skew`` as ``correct`` turned the page
     (rotations about the centre: the order of the quarter turns and the skew does not
@@ -189,7 +174,7 @@ def ocr_page(path: str, kind: str, index: int, dpi: int, limits: Limits,
         arr, used_dpi = _render_pdf_page(path, index, dpi, limits)
     else:
         arr, used_dpi = _load_image_frame(path, index, kind, limits, dpi)
-    img = Image.fromarray(ink_grey(arr))
+    img = Image.fromarray(ink_grey(arr, used_dpi))
     img, fix = correct(img, used_dpi)
     out = ocr_image(img, used_dpi, want_pdf=want_pdf, timeout=limits.page_timeout)
     words = out.words
