@@ -10,7 +10,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import select
 
 import ocr
 from intake.duplicates import flag_duplicates
@@ -19,16 +22,45 @@ from intake.fieldmap import READ_FIELDS, convert, to_json
 from intake.receive import READ_JOB, VERIFY_JOB
 from intake.search import update_index
 from intake.suggest import TRAIN_JOB, run_training, suggest_unit
-from registry.audit import append
+from registry.audit import Event, append_many
 from registry.documents import IncomingDocument, IncomingStatus
 from registry.filestore import record_blob
 from signing.verification import NO_SIGNATURE, TOTAL_FAILED, Trust, verify
 
 Done = Callable[[Any], None]  # marks the running job done in the given session
-# A stage's result, written later in a transaction the caller chooses: the worker pool writes a
-# batch of results in one commit (bench/intake.py). None: nothing to write.
-Apply = Callable[[Any], None]
+# A stage's result, written later in a transaction the caller chooses; it returns the audit event
+# that records it, for the caller to append: the worker pool writes a batch of results and their
+# events in one commit, one round of audit statements (bench/intake.py). None: nothing to write.
+Apply = Callable[[Any], Event]
 FIRST_PAGE_AFTER_S = 1.0  # a reading that takes longer shows page 1's fields before the rest
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a stage needs to know of its document before it starts."""
+
+    status: str
+    blob_sha256: str
+    media_type: str
+    original_filename: str | None
+
+
+def facts_of(services, doc_ids: list[int]) -> dict[int, Facts]:  # noqa: ANN001
+    """The facts of several documents in one query (a worker's batch: one, not one per job)."""
+    d = IncomingDocument
+    with services.sessions() as session:  # a reader's session: no writer lock
+        rows = session.execute(
+            select(d.id, d.status, d.blob_sha256, d.media_type, d.original_filename)
+            .where(d.id.in_(doc_ids))
+        ).all()
+    return {row.id: Facts(*row[1:]) for row in rows}
+
+
+def _facts(services, doc_id: int, known: Facts | None) -> Facts:  # noqa: ANN001
+    found = known or facts_of(services, [doc_id]).get(doc_id)
+    if found is None:
+        raise LookupError(f"incoming document {doc_id} does not exist")
+    return found
 
 
 def _load(session, doc_id: int) -> IncomingDocument:  # noqa: ANN001
@@ -65,7 +97,7 @@ def _run(stage, services, doc_id: int, done: Done | None) -> None:  # noqa: ANN0
     apply = stage(services, doc_id)
     if apply is not None:
         with services.transaction() as session:
-            apply(session)
+            append_many(session, [apply(session)], clock=services.clock)
             _done(done, session)
 
 
@@ -77,13 +109,12 @@ def verify_document(services, doc_id: int, done: Done | None = None) -> None:  #
     _run(verify_stage, services, doc_id, done)
 
 
-def read_stage(services, doc_id: int) -> Apply | None:  # noqa: ANN001
+def read_stage(services, doc_id: int, facts: Facts | None = None) -> Apply | None:  # noqa: ANN001
     """Read the document; returns the write that records the reading."""
-    with services.sessions() as session:
-        doc = _load(session, doc_id)
-        if doc.status == IncomingStatus.RECALLED.value:
-            return None
-        data = services.blobs.get(doc.blob_sha256)
+    doc = _facts(services, doc_id, facts)
+    if doc.status == IncomingStatus.RECALLED.value:
+        return None
+    data = services.blobs.get(doc.blob_sha256)
 
     def write_first_page(fields: dict[str, Any]) -> None:
         with services.transaction() as session:
@@ -114,7 +145,7 @@ def read_stage(services, doc_id: int) -> Apply | None:  # noqa: ANN001
     searchable = ocr.searchable_copy(data, reading) if reading.ocr_pages else None
     searchable_ref = services.blobs.put(searchable) if searchable else None  # durable first
 
-    def write(session) -> None:  # noqa: ANN001
+    def write(session) -> Event:  # noqa: ANN001
         doc = _load(session, doc_id)
         apply_fields(doc, reading.fields)
         doc.page_amount = doc.page_amount or len(reading.pages)
@@ -127,22 +158,20 @@ def read_stage(services, doc_id: int) -> Apply | None:  # noqa: ANN001
         suggest_unit(session, services.settings, doc)
         doc.status = _after_reading(doc)
         flag_duplicates(session, doc)
-        append(session, "system", "incoming.read", "incoming", doc_id,
-               {"pages": len(reading.pages), "ocr_pages": reading.ocr_pages,
-                "doc_type": reading.doc_type, "duplicate_of": doc.duplicate_of},
-               clock=services.clock)
+        return Event("system", "incoming.read", "incoming", doc_id,
+                     {"pages": len(reading.pages), "ocr_pages": reading.ocr_pages,
+                      "doc_type": reading.doc_type, "duplicate_of": doc.duplicate_of})
 
     return write
 
 
 def _read_failed(services, doc_id: int, reason: str) -> Apply:  # noqa: ANN001
-    def write(session) -> None:  # noqa: ANN001
+    def write(session) -> Event:  # noqa: ANN001
         doc = _load(session, doc_id)
         doc.reading_error = reason
         doc.status = _after_reading(doc)
         doc.read_at = services.clock()
-        append(session, "system", "incoming.read_failed", "incoming", doc_id,
-               {"reason": reason}, clock=services.clock)
+        return Event("system", "incoming.read_failed", "incoming", doc_id, {"reason": reason})
 
     return write
 
@@ -170,17 +199,16 @@ def trust_for(settings) -> Trust:  # noqa: ANN001
                       time_budget_s=settings.verify_time_budget_s)
 
 
-def verify_stage(services, doc_id: int) -> Apply | None:  # noqa: ANN001
+def verify_stage(services, doc_id: int, facts: Facts | None = None) -> Apply | None:  # noqa: ANN001
     """Verify the document's signatures; returns the write that records the verdict."""
-    with services.sessions() as session:
-        doc = _load(session, doc_id)
-        if doc.media_type != "application/pdf" or doc.status == IncomingStatus.RECALLED.value:
-            return None
-        data = services.blobs.get(doc.blob_sha256)
+    doc = _facts(services, doc_id, facts)
+    if doc.media_type != "application/pdf" or doc.status == IncomingStatus.RECALLED.value:
+        return None
+    data = services.blobs.get(doc.blob_sha256)
     report = verify(data, trust_for(services.settings))
     brief = report.to_brief_dict(doc.original_filename or "")
 
-    def write(session) -> None:  # noqa: ANN001
+    def write(session) -> Event:  # noqa: ANN001
         doc = _load(session, doc_id)
         doc.signature_verdicts = brief["signatures"]
         doc.signature_indication = report.indication
@@ -190,11 +218,10 @@ def verify_stage(services, doc_id: int) -> Apply | None:  # noqa: ANN001
         if report.indication == TOTAL_FAILED:
             # Decree 30, Art. 21: an electronic document that fails the check goes back.
             doc.return_reason = f"{report.summary_vi} / {report.summary_en}"
-        append(session, "system", "incoming.verified", "incoming", doc_id,
-               {"indication": report.indication, "subindication": report.subindication,
-                "signatures": len(report.signatures),
-                "both_signatures": doc.both_signatures_present},
-               clock=services.clock)
+        return Event("system", "incoming.verified", "incoming", doc_id,
+                     {"indication": report.indication, "subindication": report.subindication,
+                      "signatures": len(report.signatures),
+                      "both_signatures": doc.both_signatures_present})
 
     return write
 

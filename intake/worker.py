@@ -18,7 +18,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.pipeline import HANDLERS, STAGES, Apply
+from intake.pipeline import HANDLERS, STAGES, Apply, facts_of
+from registry.audit import append_many
 from registry.jobs import (
     Job,
     JobStatus,
@@ -80,6 +81,8 @@ def run_one(services, worker: str, handlers: dict[str, Handler] | None = None,  
     if not claimed:
         return 0
     started = time.monotonic()
+    facts = facts_of(services, [int(j.subject_id) for j in claimed
+                                if j.kind in stages and j.subject_id is not None])
     writes: list[tuple[int, Apply | None]] = []
     for i, job in enumerate(claimed):
         if i and time.monotonic() - started > FLUSH_AFTER_S:
@@ -92,7 +95,7 @@ def run_one(services, worker: str, handlers: dict[str, Handler] | None = None,  
         subject = int(job.subject_id) if job.subject_id is not None else None
         try:
             if job.kind in stages:
-                writes.append((job.id, stages[job.kind](services, subject)))
+                writes.append((job.id, stages[job.kind](services, subject, facts.get(subject))))
             else:
                 _run_handler(services, handlers[job.kind], job.id, subject)
         except Exception as exc:  # the job failed; record why and let it be retried
@@ -121,9 +124,9 @@ def _write(services, writes: list[tuple[int, Apply | None]]) -> None:  # noqa: A
         return
     try:
         with services.transaction() as session:
-            for _, apply in writes:
-                if apply is not None:
-                    apply(session)
+            events = [apply(session) for _, apply in writes if apply is not None]
+            if events:
+                append_many(session, events, clock=services.clock)
             finish_many(session, [job_id for job_id, _ in writes], clock=services.clock)
         return
     except Exception as exc:

@@ -8,6 +8,7 @@ from sqlalchemy import event, select
 from intake import pipeline
 from intake.receive import READ_JOB, VERIFY_JOB, Upload, receive
 from intake.worker import run_one
+from registry.audit import AuditEvent, verify_chain
 from registry.documents import IncomingDocument
 from registry.jobs import Job
 from tests.intake.docs import Letter, letter_pdf
@@ -72,6 +73,13 @@ def test_a_backlog_is_claimed_and_recorded_in_one_commit_each(services):
         for doc_id in ids:
             doc = s.get(IncomingDocument, doc_id)
             assert doc.read_at is not None and doc.signature_indication == "NO-SIGNATURE"
+        # each result has its audit event, in the order the jobs ran, and the chain holds
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action.in_(
+            ["incoming.read", "incoming.verified"])).order_by(AuditEvent.seq)).all()
+        assert [(e.action, e.subject_id) for e in events] == [
+            (action, str(doc_id)) for doc_id in ids
+            for action in ("incoming.read", "incoming.verified")]
+        assert verify_chain(s).ok
 
 
 def test_a_job_that_fails_in_a_batch_fails_alone(services):
