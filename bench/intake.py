@@ -57,6 +57,12 @@ compare the ratio to ``ocr.read`` alone, printed in the same run):
   a 7.5 ms reading (CPU). The sign-in lookup of an API token: one query instead of three,
   2.0 → 1.0 ms of CPU per request. Together: 22.9-23.6 docs/s at load 5.2-5.3 (ratio
   0.19-0.21).
+- A worker's batch looks its documents up in one query (four columns, not an entry per job:
+  0.8 ms each) and appends the batch's audit events in one round.
+- The same tree before and after, run in turn (this bench; load average 6.6 and 9):
+  before 16.4, 16.7 / 9.7, 15.1 docs/s, server CPU 35.0-35.3 / 33.3-39.4 ms per document;
+  after 23.1, 19.2 (without the last item) / 20.9, 20.7 docs/s, 25.5-30.4 ms per document.
+  Claims of 16 jobs instead of 8 made no difference beyond the noise (22.5, 27.9 vs 25.4, 22.5).
 - Not done: skipping verification for a PDF with no ``/ByteRange``. On the full path a PDF that
   pyHanko cannot parse is TOTAL-FAILED with a return reason (Decree 30, Art. 21), signed or
   not, and a byte scan cannot tell that; so every PDF is still verified. Here verification is
@@ -64,7 +70,9 @@ compare the ratio to ``ocr.read`` alone, printed in the same run):
   bench's letters are unsigned, so it measures no real signature check.
 - Not done: reading in an ``ocr`` worker process. ``ocr.read`` run inside a pool worker starts
   a pool of its own there for any page that needs OCR; it would need an ``ocr`` entry point that
-  reads text layers only (or answers "needs OCR"). Reading is ~20 % of the server's GIL time.
+  reads text layers only (or answers "needs OCR"). Reading is ~20 % of the server's GIL time;
+  but with the machine this busy the limit was CPU, not the GIL (clients ~20 ms, server ~27 ms
+  per document on 2 shared cores): a process moves reading's CPU, it does not save it.
 - Left, and growing with the register: the duplicate check (intake/duplicates.py). The bench's
   letters share number, symbol and text, so each reading compares its MinHash, in pure Python,
   with every earlier entry's (up to 500, each a JSON row): 15 % of the server's GIL time at 100
