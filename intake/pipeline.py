@@ -43,6 +43,12 @@ class Facts:
     blob_sha256: str
     media_type: str
     original_filename: str | None
+    channel: str
+
+    @property
+    def scanned(self) -> bool:
+        """Reading it means OCR, seconds a page: an image, or a scan of a paper document."""
+        return self.media_type != "application/pdf" or self.channel == "paper"
 
 
 def facts_of(services, doc_ids: list[int]) -> dict[int, Facts]:  # noqa: ANN001
@@ -50,7 +56,8 @@ def facts_of(services, doc_ids: list[int]) -> dict[int, Facts]:  # noqa: ANN001
     d = IncomingDocument
     with services.sessions() as session:  # a reader's session: no writer lock
         rows = session.execute(
-            select(d.id, d.status, d.blob_sha256, d.media_type, d.original_filename)
+            select(d.id, d.status, d.blob_sha256, d.media_type, d.original_filename,
+                   d.channel)
             .where(d.id.in_(doc_ids))
         ).all()
     return {row.id: Facts(*row[1:]) for row in rows}

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.pipeline import HANDLERS, STAGES, Apply, facts_of
+from intake.receive import READ_JOB
 from registry.audit import append_many
 from registry.jobs import (
     Job,
@@ -81,8 +82,11 @@ def run_one(services, worker: str, handlers: dict[str, Handler] | None = None,  
     if not claimed:
         return 0
     started = time.monotonic()
-    facts = facts_of(services, [int(j.subject_id) for j in claimed
-                                if j.kind in stages and j.subject_id is not None])
+    try:
+        facts = facts_of(services, [int(j.subject_id) for j in claimed
+                                    if j.kind in stages and j.subject_id is not None])
+    except Exception:  # each stage looks its document up itself, and fails on its own
+        facts = {}
     writes: list[tuple[int, Apply | None]] = []
     for i, job in enumerate(claimed):
         if i and time.monotonic() - started > FLUSH_AFTER_S:
@@ -93,9 +97,14 @@ def run_one(services, worker: str, handlers: dict[str, Handler] | None = None,  
             claimed = claimed[:i]
             break
         subject = int(job.subject_id) if job.subject_id is not None else None
+        fact = facts.get(subject)
+        if writes and job.kind == READ_JOB and fact is not None and fact.scanned:
+            # A scan takes seconds a page: the results before it are not kept waiting for it.
+            _write(services, writes)
+            writes = []
         try:
             if job.kind in stages:
-                writes.append((job.id, stages[job.kind](services, subject, facts.get(subject))))
+                writes.append((job.id, stages[job.kind](services, subject, fact)))
             else:
                 _run_handler(services, handlers[job.kind], job.id, subject)
         except Exception as exc:  # the job failed; record why and let it be retried

@@ -111,3 +111,16 @@ def test_slow_jobs_give_back_the_rest_of_their_batch(services, monkeypatch):
         assert all(j.locked_by is None and j.attempts == 0 for j in jobs[1:])
         assert s.get(IncomingDocument, first).read_at is not None
         assert s.get(IncomingDocument, second).read_at is None
+
+
+def test_results_before_a_scan_are_not_kept_waiting_for_its_reading(services):
+    letter = receive(services, Upload("cv.pdf", letter_pdf(Letter(number="7")))).id
+    scan = receive(services, Upload("scan.pdf", letter_pdf(Letter(number="8")),
+                                    channel="paper")).id
+    commits = _commits(services)
+    assert run_one(services, "w1", limit=8) == 4
+    # the claim; the letter's results, written before the scan is read; the scan's results
+    assert len(commits) == 3
+    with services.sessions() as s:
+        assert s.get(IncomingDocument, letter).read_at is not None
+        assert s.get(IncomingDocument, scan).read_at is not None
