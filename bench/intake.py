@@ -50,8 +50,9 @@ compare the ratio to ``ocr.read`` alone, printed in the same run):
   reading and for verification), each a WAL fsync (4 ms median, 8 ms p90 on this disk under
   load) taken in turn with the receive batches.
 - Workers claim up to 8 due jobs in one UPDATE … RETURNING and write the results of the batch
-  with the jobs' end in one commit (intake/worker.py; a batch whose jobs turn out slow — scans —
-  writes what is done after 0.5 s and gives the unstarted jobs back). 19.6-20.9 docs/s at load
+  with the jobs' end in one commit (intake/worker.py; what a batch holds is written before it
+  reads a scan, and a batch whose jobs turn out slow writes what is done after 0.5 s and gives
+  the unstarted jobs back). 19.6-20.9 docs/s at load
   6.2-6.5 (ratio 0.19); the backlog left after the last upload drained in ~1 s, not 4-6 s.
 - ``ocr.read`` with ``on_first_page`` extracted a one-page document's fields twice: 1.5 ms of
   a 7.5 ms reading (CPU). The sign-in lookup of an API token: one query instead of three,
