@@ -79,20 +79,25 @@ def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
         # to_tsvector on every entry — 20 s instead of 0.3 s (bench/search.py). Plan each search
         # for its own words (this transaction only).
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        # PostgreSQL prices to_tsvector() of a page of text like any function call, so for a
-        # word it expects in many entries it chose to compute it on every row (a sequential
-        # scan, or the id index walked backwards for a page): 8-15 s on 100,000 entries where
-        # the GIN index answers in 0.1-0.4 s (bench/search.py, EXPLAIN ANALYZE). The fix that
-        # needs no guessing is a stored tsvector column (a migration); until then, no
-        # sequential scans in a search, and the matches computed apart (see _full_text).
+        # The word vectors are stored out of line (migration 0005): checking one row's costs a
+        # read the planner does not count, and a sequential scan checks every row's (0.6 s
+        # over 100,000 entries, where the GIN index answers in 10-20 ms; bench/search.py).
         session.execute(text("SET LOCAL enable_seqscan = off"))
-    conditions = _conditions(session, query)
-    total = session.scalar(select(func.count(IncomingDocument.id)).where(*conditions))
+        # A register's rows and indexes are read from memory, where a row fetched by id costs
+        # about what a row read in order does. At the default (4x), a word in 4% of the entries
+        # with a type filter read every register row to join them (72 ms) rather than looking
+        # up each match (36 ms; bench/search.py, EXPLAIN ANALYZE).
+        session.execute(text("SET LOCAL random_page_cost = 1.1"))
+    conditions, hits = _conditions(session, query)
+    matched = [] if hits is None else [IncomingDocument.id.in_(_apart(session, hits))]
+    total = _count(session, query, conditions + matched, hits)
+    if hits is not None and _walk_pays(session, query, total):
+        matched = [IncomingDocument.id.in_(hits)]
     # Newest first. Ids are given in order of registration, so ordering by id is arrival order,
     # and walking the id index backwards stops after one page instead of sorting every hit.
     ids = session.scalars(
         select(IncomingDocument.id)
-        .where(*conditions)
+        .where(*conditions, *matched)
         .order_by(IncomingDocument.id.desc())
         .offset((query.page - 1) * query.per_page)
         .limit(query.per_page)
@@ -102,8 +107,27 @@ def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
     return SearchPage(total or 0, query.page, query.per_page, [rows[i] for i in ids])
 
 
-def _conditions(session, query: SearchQuery) -> list:  # noqa: ANN001
-    conditions = []
+def _count(session, query: SearchQuery, conditions: list, hits) -> int:  # noqa: ANN001
+    """How many entries the search finds.
+
+    Words alone (the commonest search) are counted from the full-text index: the matches, less
+    the recalled ones among them. Counting them as register rows read a row per match to check
+    it was not recalled — for a word in most entries, most of the register (bench/search.py)."""
+    narrowed = (query.filters or query.statuses or query.arrived_from or query.arrived_to
+                or query.unit_id is not None)
+    if hits is None or narrowed:
+        return session.scalar(select(func.count(IncomingDocument.id)).where(*conditions)) or 0
+    total = session.scalar(select(func.count()).select_from(_apart(session, hits).subquery()))
+    if not query.include_recalled:  # few entries are recalled: each is looked up in the matches
+        total -= session.scalar(select(func.count(IncomingDocument.id)).where(
+            IncomingDocument.status == IncomingStatus.RECALLED.value,
+            IncomingDocument.id.in_(hits)))
+    return total
+
+
+def _conditions(session, query: SearchQuery) -> tuple[list, Any]:  # noqa: ANN001
+    """The conditions on register rows, and apart the full-text matches (a select of ids)."""
+    conditions, hits = [], None
     tokens = words(nfc(query.text).lower() if query.exact else fold(query.text))
     # A substring filter's words must be in the index too: the index narrows the rows first,
     # so the per-row diacritic-folding comparison runs on a few rows, not on the register.
@@ -115,7 +139,7 @@ def _conditions(session, query: SearchQuery) -> list:  # noqa: ANN001
     elif ids is not None:
         conditions.append(IncomingDocument.id.between(*ids))
     if tokens and ids != _NONE:
-        conditions.append(_full_text(session, tokens, query.exact, ids))
+        hits = _full_text(session, tokens, query.exact, ids)
     for name, value in query.filters.items():
         column_name, converted = convert(name, value)
         column = getattr(IncomingDocument, column_name)
@@ -140,7 +164,7 @@ def _conditions(session, query: SearchQuery) -> list:  # noqa: ANN001
                 select(Assignment.document_id).where(Assignment.unit_id == query.unit_id)
             )
         )
-    return conditions
+    return conditions, hits
 
 
 _NONE = (0, -1)  # an empty range of ids: no document arrived in the period
@@ -160,14 +184,17 @@ def _arrival_ids(session, query: SearchQuery) -> tuple[int, int] | None:  # noqa
         period.append(IncomingDocument.arrival_at < _start_of(query.arrived_to, 1))
     if not period:
         return None
-    low, high = session.execute(
-        select(func.min(IncomingDocument.id), func.max(IncomingDocument.id)).where(*period)
-    ).one()
+    # The period's rows apart (OFFSET 0), then their ids: given min(id) directly, PostgreSQL
+    # walked the id index from one end checking arrival times, 35,000 rows for a period in
+    # the middle of the register (45 ms; the arrival-time index reads the period's own rows).
+    in_period = select(IncomingDocument.id).where(*period).offset(0).subquery()
+    low, high = session.execute(select(func.min(in_period.c.id), func.max(in_period.c.id))).one()
     return _NONE if low is None else (low, high)
 
 
 def _full_text(session, tokens: list[str], exact: bool,  # noqa: ANN001, ANN202
                ids: tuple[int, int] | None):
+    """The ids of the entries whose text has every word (a select)."""
     column = "search_exact" if exact else "search_folded"
     if session.bind.dialect.name == "sqlite":
         # Folded words need no column filter: a word of the exact column is, folded, a word of
@@ -184,14 +211,42 @@ def _full_text(session, tokens: list[str], exact: bool,  # noqa: ANN001, ANN202
     else:
         # The stored vectors (migration 0005) split words at punctuation and "_", as FTS5 does.
         terms = [t for w in tokens for t in w.split("_") if t]
-        if not terms:
-            return false()
         hits = select(IncomingText.doc_id).where(
             text(f"incoming_texts.{column}_tsv @@ to_tsquery('simple', :tsq)").bindparams(
-                tsq=" & ".join(terms))
+                tsq=" & ".join(terms)) if terms else false()
         )
-        hits = hits.offset(0)
-    return IncomingDocument.id.in_(hits)
+    return hits
+
+
+# What it costs PostgreSQL to check one entry's stored vector (read out of line), in units of
+# sorting one match by id: ~10 us against ~0.5 us (EXPLAIN ANALYZE, 100,000 entries).
+CHECK_VS_SORT = 20
+
+
+def _walk_pays(session, query: SearchQuery, total: int) -> bool:  # noqa: ANN001
+    """Whether PostgreSQL should find the page by walking the newest entries, checking each
+    one's words, rather than listing every match from the index and sorting them.
+
+    A word in most entries lists and sorts 70,000-100,000 matches for a page of 50 (20-65 ms);
+    walking, 50 in 70 entries have it (under 1 ms). A rare word walks the register (120 ms for a
+    word in 0.5% of the entries). The count, known by now, says which: the walk checks about
+    (entries before the page's end) x (register / matches) entries, the listing sorts the
+    matches. The register's size is bounded by its largest id (the other conditions only make
+    the walk longer, so this errs on the side of the listing)."""
+    if session.bind.dialect.name != "postgresql" or not total:
+        return False
+    register = session.scalar(select(func.max(IncomingDocument.id))) or 0
+    checked = query.page * query.per_page * register / total
+    return checked * CHECK_VS_SORT < total
+
+
+def _apart(session, hits):  # noqa: ANN001, ANN202
+    """On PostgreSQL, the matches as a subquery of their own (OFFSET 0), answered from the GIN
+    index. Flattened into the page's query, the planner walked the ids backwards checking each
+    row's stored vector, a read it does not count: 120 ms for a word in 0.5% of the entries,
+    where the index lists them in 3 ms (bench/search.py). No id range there either: given one,
+    it walked the range row by row."""
+    return hits.offset(0) if session.bind.dialect.name == "postgresql" else hits
 
 
 def _escape(value: str) -> str:

@@ -1,10 +1,11 @@
-"""incoming_texts: stored tsvector columns with GIN indexes for full-text search (PostgreSQL)
+"""incoming_texts: stored tsvector columns with GIN indexes for full-text search (PostgreSQL);
+an index of the recalled entries (both)
 
 PostgreSQL prices to_tsvector() of a page of text like any function call, so with indexes on the
 expression it often chose to compute it on every row (seconds a query over 100,000 entries;
 bench/search.py). Generated columns store the vectors once, when the text is written: no plan can
 recompute them, and PostgreSQL keeps them up to date without application code. SQLite searches
-its FTS5 table (0001) and gets nothing here.
+its FTS5 table (0001) and gets only the index of recalled entries.
 
 The vectors are built from the text with punctuation turned into spaces: PostgreSQL's parser keeps
 "46/qđ-ubnd", "03/12/2026" or "1.5" as single words, where the application (and SQLite's FTS5)
@@ -16,6 +17,7 @@ Revises: 0004
 Create Date: 2026-12-03 19:30:00
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = '0005'
@@ -36,6 +38,11 @@ def vector_sql(column: str) -> str:
 
 
 def upgrade() -> None:
+    # A search for words alone counts its matches from the full-text index, less the recalled
+    # entries among them (intake/search.py): those few are found here, on both databases.
+    op.create_index("ix_incoming_documents_recalled", "incoming_documents", ["id"],
+                    sqlite_where=sa.text("status = 'recalled'"),
+                    postgresql_where=sa.text("status = 'recalled'"))
     if op.get_bind().dialect.name != "postgresql":
         return
     # Rows of this table hold pages of text; a search that lists its matches reads a row per
@@ -58,6 +65,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incoming_documents_recalled", "incoming_documents")
     if op.get_bind().dialect.name != "postgresql":
         return
     for source, stored in COLUMNS.items():
