@@ -74,20 +74,7 @@ def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
     if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
         raise InvalidField(f"page starts at 1 and per_page is 1 to {MAX_PER_PAGE}")
     if session.bind.dialect.name == "postgresql":
-        # psycopg prepares a statement run five times on a connection, and PostgreSQL then plans
-        # it once for any words: that plan guessed "status != $2" keeps one row and computed
-        # to_tsvector on every entry — 20 s instead of 0.3 s (bench/search.py). Plan each search
-        # for its own words (this transaction only).
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        # The word vectors are stored out of line (migration 0005): checking one row's costs a
-        # read the planner does not count, and a sequential scan checks every row's (0.6 s
-        # over 100,000 entries, where the GIN index answers in 10-20 ms; bench/search.py).
-        session.execute(text("SET LOCAL enable_seqscan = off"))
-        # A register's rows and indexes are read from memory, where a row fetched by id costs
-        # about what a row read in order does. At the default (4x), a word in 4% of the entries
-        # with a type filter read every register row to join them (72 ms) rather than looking
-        # up each match (36 ms; bench/search.py, EXPLAIN ANALYZE).
-        session.execute(text("SET LOCAL random_page_cost = 1.1"))
+        _plan_settings(session)
     conditions, hits = _conditions(session, query)
     matched = [] if hits is None else [IncomingDocument.id.in_(_apart(session, hits))]
     total = _count(session, query, conditions + matched, hits)
@@ -105,6 +92,28 @@ def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
     rows = {d.id: d for d in session.scalars(
         select(IncomingDocument).where(IncomingDocument.id.in_(ids)))}
     return SearchPage(total or 0, query.page, query.per_page, [rows[i] for i in ids])
+
+
+# Planner settings for a search's transaction (set_config(..., true) is SET LOCAL), in one
+# round trip:
+# - psycopg prepares a statement run five times on a connection, and PostgreSQL then plans it
+#   once for any words: that plan guessed "status != $2" keeps one row and computed to_tsvector
+#   on every entry — 20 s instead of 0.3 s (bench/search.py). Each search is planned for its own
+#   words.
+# - The word vectors are stored out of line (migration 0005): checking one row's costs a read
+#   the planner does not count, and a sequential scan checks every row's (0.6-0.85 s over
+#   100,000 entries, where the GIN index answers in 10-30 ms). No sequential scans.
+# - A register's rows and indexes are read from memory, where a row fetched by id costs about
+#   what a row read in order does. At the default (4x), a word in 4% of the entries with a type
+#   filter read every register row to join them (72 ms) rather than looking up each match
+#   (36 ms; bench/search.py, EXPLAIN ANALYZE).
+PLAN_SETTINGS = {"plan_cache_mode": "force_custom_plan", "enable_seqscan": "off",
+                 "random_page_cost": "1.1"}
+
+
+def _plan_settings(session) -> None:  # noqa: ANN001
+    session.execute(select(*(func.set_config(name, value, True)
+                             for name, value in PLAN_SETTINGS.items())))
 
 
 def _count(session, query: SearchQuery, conditions: list, hits) -> int:  # noqa: ANN001
