@@ -30,14 +30,49 @@ What was slow and what was done (profiled with EXPLAIN QUERY PLAN / EXPLAIN ANAL
   computed to_tsvector on every entry, 20 s a query. Searches now force custom plans.
 - PostgreSQL prices to_tsvector() of a page of text like any function call: for a common word
   it computed it row by row (sequential scan, or the id index walked backwards for the page's
-  ORDER BY id LIMIT) — 8-15 s. Searches run with enable_seqscan off and the match as a subquery
-  of its own (OFFSET 0), answered from the GIN index: max ~0.6 s, p95 ~0.5 s on a loaded
-  machine — still over the goal. Next step: a stored tsvector column (generated, with its GIN
-  index), so that no plan recomputes it, then measure again.
-- Left: a word in most entries without any filter (tens of thousands of hits) still costs its
-  count — every hit's register row is visited for the recalled-or-not check (SQLite ~1.5 us a
-  row). Next step if needed: a partial index on recalled entries and count = matches - recalled
-  matches, or a bounded count ("more than 10,000").
+  ORDER BY id LIMIT) — 8-15 s. With enable_seqscan off and the match as a subquery of its own
+  (OFFSET 0), answered from the GIN index: p50 57 ms, p95 370 ms, max 482 ms (load 5 on 2 cores).
+- Migration 0005: stored (generated) tsvector columns, folded and exact, with GIN indexes; the
+  expression indexes are gone, so no plan can compute to_tsvector. The vectors are built with
+  punctuation turned into spaces (PostgreSQL's parser kept "46/qđ-ubnd" or "03/12/2026" as one
+  word: "2026" found the letter on SQLite, not on PostgreSQL) and stripped of positions.
+  Migrating the 100,000 entries: 3-5 min on the loaded machine (one table rewrite, two GIN
+  builds). First measure: the count of a word in 73% of the entries still 380 ms — the GIN index
+  gives row addresses, and each match's row was read for its doc_id: 22,000 pages (rows of
+  ~1.8 kB: text, search columns, vectors stored out of line). A sequential scan is worse:
+  every row's vector is read from TOAST (420,000 buffers, 600-850 ms), so enable_seqscan stays
+  off.
+- toast_tuple_target = 128 on incoming_texts (in 0005, before the rewrite): everything large is
+  stored out of line, the heap is 13 MB instead of 174 MB (1,725 pages), and the same count
+  reads 1,725 pages: 380 ms -> 70 ms, the page 212 ms -> 21 ms.
+- Words alone are counted from the index (count of matches, less the recalled matches found by
+  a partial index of recalled entries, also in 0005, both databases) instead of joining every
+  match to its register row: 'xay' (73,000 hits) count 70 ms -> 30 ms on PostgreSQL.
+- The page of a common word on PostgreSQL: listing and sorting every match costs 20-65 ms for
+  70,000-100,000 matches; walking the newest entries and checking each one's stored vector costs
+  ~10 us an entry (read out of line) and finds 50 matches in ~70 entries (0.3 ms). The planner
+  cannot tell the two apart (it does not price the out-of-line read: flattened, it walked 11,000
+  entries for a word in 0.5% of them, 120 ms), so search() chooses from the count it already has
+  (intake/search.py, _walk_pays).
+- The period's id range: min(id)/max(id) with an arrival-time condition walked the id index
+  from one end (35,000 rows, 45 ms); the period's rows apart (OFFSET 0) read the arrival-time
+  index: 2-3 ms. The range is still not given to the PostgreSQL match: the planner then walks
+  the range checking each row's vector (8,800 rows, 81 ms vs 47-52 ms for the GIN listing).
+- random_page_cost 1.1 for a search (the register is read from memory): a word in 4% of the
+  entries with a type filter looked up each match (36 ms) instead of reading every register row
+  (72 ms).
+- Figures after all this (200 queries, same seeds): PostgreSQL p50 19.6 ms, p95 107.6 ms, max
+  170 ms at load 4.6 (p50 21.6 / p95 145 at load 6.4; the machine is shared by four benchmarks);
+  SQLite p50 13.2 ms, p95 93.7 ms (CPU p95 41.8 ms) at load 6.3. Baselines (one LIKE query):
+  SQLite 36 s, PostgreSQL 493 s.
+- Left on PostgreSQL: a filter (document type) with a common word counts by reading every
+  register row that passes the filter and joining it with the matches (50-160 ms loaded, ~30 ms
+  idle): the slowest queries now. A period with a word in most entries hashes all its matches
+  (84,000) to keep the period's 1,200 (50 ms twice: count and page); checking the period's
+  entries one by one would be cheaper there, chosen like _walk_pays. Bitmap heap scans do not
+  skip the heap for a count even on an all-visible table (doc_id is needed to join).
+- Left on SQLite: a word in most entries with a type filter still visits each match's register
+  row (CPU ~40 ms, 130-200 ms wall when loaded).
 """
 
 from __future__ import annotations
@@ -203,13 +238,17 @@ def main() -> None:
         if fresh:
             shutil.rmtree(data_dir, ignore_errors=True)
         settings = Settings(data_dir=data_dir)
+    # Opening migrates a kept register to the code's schema (0005 rewrote the texts table of a
+    # PostgreSQL register: minutes), so a register generated by older code is reused as is.
+    t = time.perf_counter()
     services = build_services(settings)
+    opened = time.perf_counter() - t
     t = time.perf_counter()
     if fresh:
         populate(services, args.docs, rng)
     print(f"search bench on {services.engine.dialect.name}: {args.docs} entries "
-          f"({'generated' if fresh else 'reused'} in {time.perf_counter() - t:.0f} s), "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"({'generated' if fresh else 'reused'} in {time.perf_counter() - t:.0f} s, opened "
+          f"and migrated in {opened:.0f} s), load average {os.getloadavg()[0]:.2f}")
     qs = queries(random.Random(31), args.queries)  # the same queries whether generated or not
     times, cpu, hits = [], [], []
     with services.sessions() as s:
