@@ -64,6 +64,9 @@ compare the ratio to ``ocr.read`` alone, printed in the same run):
   before 16.4, 16.7 / 9.7, 15.1 docs/s, server CPU 35.0-35.3 / 33.3-39.4 ms per document;
   after 23.1, 19.2 (without the last item) / 20.9, 20.7 docs/s, 25.5-30.4 ms per document.
   Claims of 16 jobs instead of 8 made no difference beyond the noise (22.5, 27.9 vs 25.4, 22.5).
+- Final ``--part both`` (load 5.1-6.8): receive 68.3, 70.1 docs/s; with reading 21.6, 21.5
+  docs/s (ratio 0.23-0.24), server CPU 23.7-25.4 ms per document. Receive path, in turn with the
+  tree before (load 6-6.6): 61.7, 64.7, 75.4 vs 71.0, 78.5, 61.4 docs/s — the same, in the noise.
 - Not done: skipping verification for a PDF with no ``/ByteRange``. On the full path a PDF that
   pyHanko cannot parse is TOTAL-FAILED with a return reason (Decree 30, Art. 21), signed or
   not, and a byte scan cannot tell that; so every PDF is still verified. Here verification is
