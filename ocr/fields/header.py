@@ -42,14 +42,16 @@ _AMBIGUOUS = {k for k in _ABBREVIATIONS if sum(fold(a) == k for a in _KNOWN) > 1
 
 
 def number_line(lines: list[Line]) -> Line | None:
-    """The "Số: …/…" line of the header (left column, upper part of page 1)."""
+    """The "Số: …/…" line of the header (left column, upper part of page 1): the topmost line
+    that starts with "Số" and holds a slash, or "Số:" alone (a number left blank or written
+    in by hand). Topmost: a body line may start with "số 30/2020/NĐ-CP" too."""
     for line in lines:
         if line.box.y0 > 0.45 or line.box.cx > 0.55:
             continue
-        if _SO.match(folded(line)) and "/" in line.text:
+        key = folded(line)
+        if _SO.match(key) and "/" in line.text:
             return line
-    for line in lines:  # a number left blank or unreadable: "Số:" alone
-        if line.box.y0 < 0.45 and line.box.cx < 0.55 and _SO_ALONE.match(folded(line)):
+        if _SO_ALONE.match(key):
             return _with_symbol(line, lines)
     return None
 

@@ -203,3 +203,16 @@ def test_fraction_slash_beside_the_slash_keeps_the_number() -> None:
     lines = _header(number_line="Số: 1445⁄/GM-VP", title="GIẤY MỜI")
     f = _fields(lines)
     assert (f["number"].value, f["symbol"].value) == ("1445", "GM-VP")
+
+
+def test_handwritten_number_blank_is_not_taken_from_a_body_line_citing_a_decree() -> None:
+    """With the number written in by hand, the "Số:" line has no slash of its own; a body line
+    that starts "số 30/2020/NĐ-CP" must not be read as the document's number."""
+    lines = _header()
+    lines[4] = _line("Số:", 0.22, 0.115, 0.25)
+    lines.insert(5, _line("/QĐ-UBND", 0.30, 0.115, 0.40))
+    lines.append(_line("số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ;",
+                       0.14, 0.25, 0.93))
+    f = _fields(lines)
+    assert f["number"].value is None
+    assert f["symbol"].value == "QĐ-UBND"
