@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import false, func, select, text
+from sqlalchemy import false, func, literal_column, select, text
 
 from intake.errors import InvalidField
 from intake.fieldmap import convert
@@ -82,12 +82,19 @@ def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
         matched = [IncomingDocument.id.in_(hits)]
     # Newest first. Ids are given in order of registration, so ordering by id is arrival order,
     # and walking the id index backwards stops after one page instead of sorting every hit.
+    page = select(IncomingDocument.id).where(*conditions, *matched)
+    order = IncomingDocument.id.desc()
+    if hits is not None and session.bind.dialect.name == "sqlite":
+        # FTS5 lists its matches newest first itself: joined to the register rows, the page
+        # stops after its entries. As "id IN (matches)", SQLite listed every match and looked
+        # up each one's row: 40 ms for a word in 74% of the entries, 0.5 ms joined.
+        found = hits.subquery()
+        page = (select(IncomingDocument.id)
+                .join_from(found, IncomingDocument, IncomingDocument.id == found.c.doc_id)
+                .where(*conditions))
+        order = found.c.doc_id.desc()
     ids = session.scalars(
-        select(IncomingDocument.id)
-        .where(*conditions, *matched)
-        .order_by(IncomingDocument.id.desc())
-        .offset((query.page - 1) * query.per_page)
-        .limit(query.per_page)
+        page.order_by(order).offset((query.page - 1) * query.per_page).limit(query.per_page)
     ).all()
     rows = {d.id: d for d in session.scalars(
         select(IncomingDocument).where(IncomingDocument.id.in_(ids)))}
@@ -128,9 +135,14 @@ def _count(session, query: SearchQuery, conditions: list, hits) -> int:  # noqa:
         return session.scalar(select(func.count(IncomingDocument.id)).where(*conditions)) or 0
     total = session.scalar(select(func.count()).select_from(_apart(session, hits).subquery()))
     if not query.include_recalled:  # few entries are recalled: each is looked up in the matches
+        # SQLite: the status written out, not bound, and "id + 0", so that it reads the partial
+        # index of recalled entries rather than each match's row (74,000 of them: 90 ms).
+        recalled = literal_column(f"'{IncomingStatus.RECALLED.value}'")
+        doc_id = IncomingDocument.id
+        if session.bind.dialect.name == "sqlite":
+            doc_id = doc_id + 0
         total -= session.scalar(select(func.count(IncomingDocument.id)).where(
-            IncomingDocument.status == IncomingStatus.RECALLED.value,
-            IncomingDocument.id.in_(hits)))
+            IncomingDocument.status == recalled, doc_id.in_(hits)))
     return total
 
 
@@ -212,9 +224,8 @@ def _full_text(session, tokens: list[str], exact: bool,  # noqa: ANN001, ANN202
         # column is matching the folded one. Without the filter FTS5 reads only the lists of
         # ids, not the positions in them: 5x faster for a word in every document.
         match = " ".join(f'{column}:"{t}"' if exact else f'"{t}"' for t in tokens)
-        hits = select(text("rowid")).select_from(text("incoming_fts")).where(
-            text("incoming_fts MATCH :match").bindparams(match=match)
-        )
+        hits = select(literal_column("rowid").label("doc_id")).select_from(
+            text("incoming_fts")).where(text("incoming_fts MATCH :match").bindparams(match=match))
         if ids is not None:  # FTS5 seeks its lists of matches to the range (rowid = doc id)
             hits = hits.where(text("rowid BETWEEN :low_id AND :high_id").bindparams(
                 low_id=ids[0], high_id=ids[1]))
