@@ -157,10 +157,14 @@ def _symbol(raw: str, words: list[Word], page: int) -> Field:
 
 
 def _undoubled(head: str) -> str | None:
-    """The known abbreviation ``head`` becomes with one doubled letter read once."""
+    """The known abbreviation ``head`` becomes with a letter read two or three times read
+    once ("QĐĐ", "QĐĐĐ" for "QĐ"; "TTr" keeps its two Ts)."""
     for i in range(1, len(head)):
-        if head[i] == head[i - 1] and (cand := head[:i] + head[i + 1:]) in _KNOWN:
-            return cand
+        for run in (2, 3):
+            if head[i - 1:i - 1 + run] == head[i - 1] * run:
+                cand = head[:i] + head[i - 1 + run:]
+                if cand in _KNOWN:
+                    return cand
     return None
 
 
