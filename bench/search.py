@@ -61,18 +61,30 @@ What was slow and what was done (profiled with EXPLAIN QUERY PLAN / EXPLAIN ANAL
 - random_page_cost 1.1 for a search (the register is read from memory): a word in 4% of the
   entries with a type filter looked up each match (36 ms) instead of reading every register row
   (72 ms).
-- Figures after all this (200 queries, same seeds): PostgreSQL p50 19.6 ms, p95 107.6 ms, max
-  170 ms at load 4.6 (p50 21.6 / p95 145 at load 6.4; the machine is shared by four benchmarks);
-  SQLite p50 13.2 ms, p95 93.7 ms (CPU p95 41.8 ms) at load 6.3. Baselines (one LIKE query):
-  SQLite 36 s, PostgreSQL 493 s.
-- Left on PostgreSQL: a filter (document type) with a common word counts by reading every
-  register row that passes the filter and joining it with the matches (50-160 ms loaded, ~30 ms
-  idle): the slowest queries now. A period with a word in most entries hashes all its matches
-  (84,000) to keep the period's 1,200 (50 ms twice: count and page); checking the period's
-  entries one by one would be cheaper there, chosen like _walk_pays. Bitmap heap scans do not
-  skip the heap for a count even on an all-visible table (doc_id is needed to join).
-- Left on SQLite: a word in most entries with a type filter still visits each match's register
-  row (CPU ~40 ms, 130-200 ms wall when loaded).
+- The period's page on PostgreSQL: with a period, the walk is bounded by the period's range of
+  ids, not the register: 'thuc' over two months (7,900 of 8,800 entries) page 53 ms -> 0.3 ms.
+- SQLite: the page joins FTS5's matches, which FTS5 lists newest first, to the register rows (it
+  stops after the page): 40 ms -> 0.5 ms for a word in 74% of the entries; "id IN (matches)"
+  listed every match and looked up each one's row. The recalled matches are read from the
+  partial index only with the status written out (not bound) and "id + 0" (else SQLite looked up
+  each of 74,000 matches' rows: 90 ms -> 0.1 ms).
+- Figures after all this (200 queries, same seeds; the machine is shared by four benchmarks and
+  test runs, 2 cores): PostgreSQL p50 19.6-27.3 ms, p95 107.6-117.4 ms, max 148-326 ms at load
+  4.6-6.6 (one run at 176 ms p95 while another engineer's PostgreSQL tests ran); SQLite p50
+  11.1 ms, p95 71.0 ms, max 198 ms (CPU p50 5.6 ms, p95 29.6 ms) at load 6.0. Before
+  (same machine): PostgreSQL p50 57 / p95 370 / max 482 ms at load 5; SQLite p95 87-160 ms
+  wall, CPU p95 39-43 ms. Baselines (one LIKE query): SQLite 20-36 s, PostgreSQL 493 s.
+- Left on PostgreSQL (the slowest queries now, all near or over 100 ms loaded): a filter
+  (document type) with a common word counts by reading every register row that passes the
+  filter and joining it with the matches (a full read of the id index: 25-30 ms idle, 80-150 ms
+  loaded; a sequential scan would be ~2x cheaper, but enable_seqscan is per query, and on the
+  texts table a sequential scan reads every vector out of line). A period with a word in most
+  entries hashes all the register's matches (84,000) to keep the period's 1,200 (45-55 ms, the
+  count); checking the period's candidates one by one (~10 us each) is cheaper when they are few
+  (a filter too), chosen like _walk_pays from a count of the candidates. Bitmap heap scans do
+  not skip the heap for a count even on an all-visible table (doc_id is needed to join).
+- Left on SQLite: a type filter with a word visits each match's register row (CPU ~30-40 ms,
+  100-200 ms wall when loaded).
 """
 
 from __future__ import annotations
