@@ -75,10 +75,10 @@ def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
         raise InvalidField(f"page starts at 1 and per_page is 1 to {MAX_PER_PAGE}")
     if session.bind.dialect.name == "postgresql":
         _plan_settings(session)
-    conditions, hits, ids = _conditions(session, query)
+    conditions, hits, period = _conditions(session, query)
     matched = [] if hits is None else [IncomingDocument.id.in_(_apart(session, hits))]
     total = _count(session, query, conditions + matched, hits)
-    if hits is not None and _walk_pays(session, query, total, ids):
+    if hits is not None and _walk_pays(session, query, total, period):
         matched = [IncomingDocument.id.in_(hits)]
     # Newest first. Ids are given in order of registration, so ordering by id is arrival order,
     # and walking the id index backwards stops after one page instead of sorting every hit.
@@ -93,12 +93,12 @@ def search(session, query: SearchQuery) -> SearchPage:  # noqa: ANN001
                 .join_from(found, IncomingDocument, IncomingDocument.id == found.c.doc_id)
                 .where(*conditions))
         order = found.c.doc_id.desc()
-    ids = session.scalars(
+    page_ids = session.scalars(
         page.order_by(order).offset((query.page - 1) * query.per_page).limit(query.per_page)
     ).all()
     rows = {d.id: d for d in session.scalars(
-        select(IncomingDocument).where(IncomingDocument.id.in_(ids)))}
-    return SearchPage(total or 0, query.page, query.per_page, [rows[i] for i in ids])
+        select(IncomingDocument).where(IncomingDocument.id.in_(page_ids)))}
+    return SearchPage(total or 0, query.page, query.per_page, [rows[i] for i in page_ids])
 
 
 # Planner settings for a search's transaction (set_config(..., true) is SET LOCAL), in one
