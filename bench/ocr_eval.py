@@ -4,11 +4,15 @@ Prints, per level: CER of the page text, per-field accuracy, number+symbol exact
 and the share of fields that were wrong while reported with confidence ≥ 0.9.
 
     .venv/bin/python bench/ocr_eval.py --docs 30 --levels digital scan300 scan200 hard150
+
+``--hand-only`` makes every scan one with a handwritten number (other documents than the
+usual run's, from the same generator): a focused measure of ``ocr.handnumber``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections import defaultdict
@@ -18,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import ocr  # noqa: E402
+from tests.corpus import degrade  # noqa: E402
 from tests.corpus.build import Sample, make_born_digital, make_scan  # noqa: E402
 from tests.corpus.metrics import cer, field_equal  # noqa: E402
 
@@ -41,6 +46,7 @@ def evaluate(level: str, docs: int, seed0: int, show_errors: bool) -> dict[str, 
     right: dict[str, int] = defaultdict(int)
     confident_wrong = total = 0
     ns_right = abs_edits = abs_chars = ocr_calls = typed = typed_right = hand_right = 0
+    hand_conf: dict[float, list[int]] = defaultdict(lambda: [0, 0])  # confidence → right, all
     pages = 0
     for s, r in zip(samples, readings, strict=True):
         pages += len(r.pages)
@@ -67,8 +73,16 @@ def evaluate(level: str, docs: int, seed0: int, show_errors: bool) -> dict[str, 
             typed_right += ns_ok
         else:
             hand_right += ns_ok
+            num = r.fields["number"]
+            cell = hand_conf[round(num.confidence, 2) if num.value else 0.0]
+            cell[0] += field_equal("number", num.value, truth["number"])
+            cell[1] += 1
         e, n = cer(str(r.fields["abstract"].value or ""), str(truth["abstract"]))
         abs_edits, abs_chars = abs_edits + e, abs_chars + n
+    if show_errors and hand_conf:
+        # How often a handwritten number was right at each confidence it was given.
+        print(f"  {level} handwritten number by confidence: " + ", ".join(
+            f"{c:.2f}: {r}/{n}" for c, (r, n) in sorted(hand_conf.items())), file=sys.stderr)
     out = {f"acc_{k}": right[k] / docs for k in FIELDS}
     out.update(cer=edits / max(1, chars), number_symbol=ns_right / docs,
                number_symbol_typed=typed_right / max(1, typed), handwritten=docs - typed,
@@ -85,7 +99,13 @@ def main() -> None:
     ap.add_argument("--levels", nargs="+", default=["digital", "scan300", "scan200", "hard150"])
     ap.add_argument("--seed", type=int, default=1000)
     ap.add_argument("--errors", action="store_true", help="list every wrong field on stderr")
+    ap.add_argument("--hand-only", action="store_true",
+                    help="every scan has a handwritten number")
     args = ap.parse_args()
+    if args.hand_only:
+        for lv in args.levels:
+            if lv in degrade.LEVELS:
+                degrade.LEVELS[lv] = dataclasses.replace(degrade.LEVELS[lv], hand_share=1.0)
     results = {lv: evaluate(lv, args.docs, args.seed, args.errors) for lv in args.levels}
     levels = list(results)
     print(f"{'metric':<24}" + "".join(f"{lv:>11}" for lv in levels))
