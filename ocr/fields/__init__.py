@@ -33,8 +33,9 @@ def extract_fields(pages: list[PageReading]) -> dict[str, Field]:
     out["place"], out["date"] = place_and_date(lines, n)
     anchor = number_line(lines)
     after_y = anchor.box.y1 if anchor else 0.1
-    out["doc_type"], out["abstract"] = doc_type_and_abstract(lines, n, after_y,
-                                                             out["symbol"].value)  # type: ignore
+    sym = out["symbol"].value
+    readable = sym if isinstance(sym, str) and not sym.startswith("-") else None
+    out["doc_type"], out["abstract"] = doc_type_and_abstract(lines, n, after_y, readable)
     _symbol_from_title(out)
     # A missing mark is only as certain as our view of red ink: OCR'd pages lose red stamps.
     absent = 0.95 if first.source == "text" else 0.8
@@ -47,6 +48,15 @@ def _symbol_from_title(out: dict[str, Field]) -> None:
     """A symbol whose type part is one slip away from the title's abbreviation ("TIr" under a
     TỜ TRÌNH title) takes the title's abbreviation, at a lower confidence."""
     sym, doc_type = out["symbol"], out["doc_type"]
+    if isinstance(sym.value, str) and sym.value.startswith("-"):
+        # An unreadable type part: the title's abbreviation stands in, or no symbol at all.
+        abbr = ABBREVIATION_OF.get(doc_type.value) if isinstance(doc_type.value, str) else None
+        if abbr and doc_type.confidence >= 0.7:
+            sym.value = abbr + sym.value
+            sym.confidence = round(min(sym.confidence, doc_type.confidence) * 0.85, 3)
+        else:
+            out["symbol"] = Field("symbol", None, 0.0, sym.page)
+        return
     if not isinstance(sym.value, str) or not isinstance(doc_type.value, str):
         return
     abbr = ABBREVIATION_OF.get(doc_type.value)

@@ -23,6 +23,7 @@ _SO = re.compile(r"^\W{0,3}S[O0Ô6E]\s*[:;.,]?\s*")
 _SO_ALONE = re.compile(r"^\W{0,3}S[O0Ô6E]\s*([:;.,]|[:;.,]?[\s\d\W]*$)")
 _NUMBER = re.compile(r"^(?P<num>\S*?)\s*/{1,2}\s*(?P<sym>\S+)")
 _SYMBOL_PART = re.compile(r"^[A-Za-zĐđ0-9]+$")
+_LEADING_JUNK = re.compile(r"^[^A-Za-zĐđ0-9]+(?=[A-Za-zĐđ0-9]+$)")
 _DATE = re.compile(r"NGAY\s*(?P<d>\S{1,3})\s+THANG\s*(?P<m>\S{1,3})\s+NAM\s*(?P<y>\S{3,5})")
 _DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 # Look-alikes tesseract emits in the number line: the Icelandic eth for Đ ("QĐÐ-UBND") and
@@ -135,8 +136,18 @@ def _symbol(raw: str, words: list[Word], page: int) -> Field:
     if "--" in raw:  # a doubled hyphen: a speck of the handwriting left beside it
         raw, rule = re.sub(r"-{2,}", "-", raw), 0.8
     groups = [g for g in raw.split("-")]
-    if not all(_SYMBOL_PART.match(g) for g in groups):
+    junk = _LEADING_JUNK.match(groups[0])
+    if junk and len(groups) > 1:  # "¿HD-BQLKKT": a speck left of the type part
+        groups[0], rule = groups[0][junk.end():], 0.8
+    if not all(_SYMBOL_PART.match(g) for g in groups[1:]):
         return empty("symbol", 0.0, page)
+    if not _SYMBOL_PART.match(groups[0]):
+        if year or len(groups) < 2:
+            return empty("symbol", 0.0, page)
+        # The type part broken by the handwriting over it ("NÑ(@)-UBND", "TT:-UBND"): kept
+        # as "-UBND" for fields._symbol_from_title to complete from the title, or drop.
+        return make_field("symbol", "-" + "-".join(g.upper() for g in groups[1:]), words,
+                          page, 0.6)
     head = groups[0]
     canon = _ABBREVIATIONS.get(fold(head))
     if head in _KNOWN:

@@ -218,3 +218,23 @@ def test_handwritten_number_blank_is_not_taken_from_a_body_line_citing_a_decree(
     f = _fields(lines)
     assert f["number"].value is None
     assert f["symbol"].value == "QĐ-UBND"
+
+
+@pytest.mark.parametrize(("symbol", "title", "want"), [
+    ("NÑ(@)-UBND", "NGHỊ QUYẾT", "NQ-UBND"),
+    ("TT:-UBND", "TỜ TRÌNH", "TTr-UBND"),
+    ("¿HD-BQLKKT", "HƯỚNG DẪN", "HD-BQLKKT"),
+])
+def test_type_part_broken_by_the_handwriting_is_taken_from_the_title(
+        symbol: str, title: str, want: str) -> None:
+    """The blue digits written over the symbol's type part leave holes in its print."""
+    f = _fields(_header(number_line=f"Số: 1650 /{symbol}", title=title))
+    assert f["symbol"].value == want
+    assert f["symbol"].confidence < 0.9
+
+
+def test_broken_type_part_without_a_title_gives_no_symbol() -> None:
+    lines = [ln for ln in _header(number_line="Số: 1650 /NÑ(@)-UBND")
+             if ln.text != "QUYẾT ĐỊNH"]
+    f = _fields(lines)
+    assert f["symbol"].value is None
