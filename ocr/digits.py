@@ -4,7 +4,9 @@ never uses the test corpus's hand font).
 
 Training is deterministic and takes a few seconds; the weights are kept in a cache folder
 (``npz``: plain arrays, nothing executable) under a name that hashes the training recipe and
-the font files, so a new recipe or new fonts train afresh. No weights are committed.
+the font files, so a new recipe or new fonts train afresh. No weights are committed;
+``python -c "from ocr.digits import load; load()"`` trains ahead of use (an install step can
+run it, so that no page read ever waits for the training).
 """
 
 from __future__ import annotations
@@ -106,3 +108,4 @@ def _write(path: Path, model: DigitModel) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
