@@ -100,6 +100,7 @@ def _read(path: Path) -> DigitModel | None:
 
 def _write(path: Path, model: DigitModel) -> None:
     """Written to a temporary name and renamed: two processes training at once both win."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
@@ -107,5 +108,6 @@ def _write(path: Path, model: DigitModel) -> None:
             np.savez(fh, w1=model.w1, b1=model.b1, w2=model.w2, b2=model.b2)
         os.replace(tmp, path)
     except OSError:
-        pass
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
 
