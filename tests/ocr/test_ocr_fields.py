@@ -238,3 +238,14 @@ def test_broken_type_part_without_a_title_gives_no_symbol() -> None:
              if ln.text != "QUYẾT ĐỊNH"]
     f = _fields(lines)
     assert f["symbol"].value is None
+
+
+def test_type_part_two_slips_from_a_long_title_abbreviation_is_repaired_unsure() -> None:
+    f = _fields(_header(number_line="Số: 123 /FIr-SNV", title="TỜ TRÌNH"))
+    assert f["symbol"].value == "TTr-SNV"
+    assert f["symbol"].confidence < 0.6
+
+
+def test_copy_symbol_is_not_taken_for_a_slip() -> None:
+    f = _fields(_header(number_line="Số: 12/SY-UBND"))
+    assert f["symbol"].value == "SY-UBND"
