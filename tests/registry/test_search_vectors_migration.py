@@ -42,7 +42,7 @@ def test_entries_registered_before_0005_are_found_after_it(database_url):
     db.upgrade(engine, "0004")
     _register_one(engine)
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0005"
+    assert db.current_revision(engine) == db.head_revision()
     postgres = engine.dialect.name == "postgresql"
     assert _vector_columns(engine) == ({"search_exact_tsv", "search_folded_tsv"} if postgres
                                        else set())
