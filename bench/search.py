@@ -74,17 +74,59 @@ What was slow and what was done (profiled with EXPLAIN QUERY PLAN / EXPLAIN ANAL
   11.1 ms, p95 71.0 ms, max 198 ms (CPU p50 5.6 ms, p95 29.6 ms) at load 6.0. Before
   (same machine): PostgreSQL p50 57 / p95 370 / max 482 ms at load 5; SQLite p95 87-160 ms
   wall, CPU p95 39-43 ms. Baselines (one LIKE query): SQLite 20-36 s, PostgreSQL 493 s.
-- Left on PostgreSQL (the slowest queries now, all near or over 100 ms loaded): a filter
-  (document type) with a common word counts by reading every register row that passes the
-  filter and joining it with the matches (a full read of the id index: 25-30 ms idle, 80-150 ms
-  loaded; a sequential scan would be ~2x cheaper, but enable_seqscan is per query, and on the
-  texts table a sequential scan reads every vector out of line). A period with a word in most
-  entries hashes all the register's matches (84,000) to keep the period's 1,200 (45-55 ms, the
-  count); checking the period's candidates one by one (~10 us each) is cheaper when they are few
-  (a filter too), chosen like _walk_pays from a count of the candidates. Bitmap heap scans do
-  not skip the heap for a count even on an all-visible table (doc_id is needed to join).
+- Then left on PostgreSQL (the slowest queries at that point, all near or over 100 ms loaded): a
+  filter (document type) with a common word counted by reading every register row that passes
+  the filter and joining it with the matches (a full read of the id index: 25-30 ms idle, 80-150
+  ms loaded). A period with a word in most entries hashed all the register's matches (84,000)
+  to keep the period's 1,200 (45-55 ms, the count).
+- Migration 0007: an index of the type with the id, status and arrival time beside it
+  (PostgreSQL; INCLUDE columns). Without one no plan is cheap: the type's rows are a seventh of
+  the register, spread over all of it (a sequential scan: 26 ms loaded, and enable_seqscan has
+  to stay off for the texts table; one lookup per match: ~2 us x matches, 32 ms for 10,000).
+  With it the type's entries (and a period's part of them, the id range being an index
+  condition) come from an index-only scan: 'binhtan' in 'Tờ trình' count 6,009 -> 1,798
+  buffers, 50 ms -> 12 ms (load ~4); 'ngan so' in 'Kế hoạch' count 38 ms loaded. Weighed and
+  not taken: a count exact up to a bound ("more than N"): the expensive counts are of
+  mid-frequency words with a filter (1,000-6,000 hits), whose bounded count is no cheaper, and
+  the web page and API show the total as a number of documents with pages after it.
+- A filter's count joins the candidates (entries passing the other conditions) to the matches
+  (one text row per entry) instead of "id IN (matches)": the planner hashes the smaller side, and
+  a left join counts the candidates in the same pass (same buffers). The page walks a type's
+  entries when candidates x page end / total checks are cheaper than listing the word's
+  matches in the register, which the planner estimates from the word statistics (EXPLAIN of the
+  match alone, ~0.3 ms; 90,013 estimated for 89,970). For that walk merge joins are turned off:
+  the planner merged the type's entries with every text row walked backwards (836 vectors
+  checked for 118 entries of the type, 2.7 ms; nested loop 0.8 ms). Globally off, they slowed
+  the listed page of words alone (merge of the sorted matches with the newest entries became a
+  hash of all 100,000 entries: 14 ms -> 118 ms), so only for that walk.
+- A period with a type (or statuses, a unit) and a common word: the candidates are counted
+  within the period's id range (index only, 0.3 ms for 1,213), and when candidates x 20 <
+  estimated matches, the count checks each candidate's words (nested loop, ~8 us each) instead
+  of listing the register's matches: 'trình' exact, 'Thông báo', two months: count 42 ms ->
+  0.3 + 11 ms, page 65 ms -> 0.5 ms (walked). A period alone over two months (8,800 entries)
+  still lists: checking them would cost ~70 ms, listing 'thuc's 90,000 matches 45-55 ms.
+- Tried: giving the texts' id range to the match, for a bitmap AND of the word's GIN bitmap
+  with the range (only the period's text pages read). The planner takes it for a rare word
+  (k1234: 1.2 ms, with enable_indexscan off) but for a common one checks each row of the range
+  instead (35,000 buffers, 72 ms): it does not price reading a vector out of line, and no
+  setting short of a global cpu_operator_cost change makes it choose the AND. VACUUM
+  (all-visible texts pages) does not let PostgreSQL 15 skip the heap for a count of a word's
+  matches either (1,742 buffers before and after).
+- Figures with all this (200 queries, same seeds, load 5.4-5.7 on 2 cores, other engineers'
+  OCR and tests running): PostgreSQL p50 18.3 ms, p95 48.7 ms, max 65.3 ms (before, this
+  afternoon at load 3.1-4.1: p50 20.6, p95 100.3, max 182 ms). Old and new code interleaved
+  over the same queries, min of 3, load 6.3: old code with the index p95 55.6 ms, new code
+  45.8 ms: the index is most of it. Results and totals identical on all 200 queries.
+  SQLite p50 8.3 ms, p95 40.3 ms, max 88.6 ms (CPU p50 5.2, p95 26.5 ms) at load 5.7.
+  Baselines (one LIKE query): SQLite 14.4 s, PostgreSQL 576 s (load 5.4 -> 3.6).
+- Left on PostgreSQL: the slowest queries now are common words alone (count from the GIN index
+  reads every text page for the doc ids: 1,725 pages, 15-30 ms idle, 50-65 ms loaded), a type
+  with a word in nearly all entries ('dinh quyet': lists 100,000 matches), and a period alone
+  with a very common word (listing, as above). Each reads the texts table once (1,725 pages)
+  for the matches' doc ids; a count that needs no doc ids would be the next step.
 - Left on SQLite: a type filter with a word visits each match's register row (CPU ~30-40 ms,
-  100-200 ms wall when loaded).
+  60-90 ms wall at load 5.7). 0007 adds no index there: its count and page are driven by
+  FTS5's matches.
 """
 
 from __future__ import annotations
@@ -172,8 +214,10 @@ def populate(services, n: int, rng: random.Random) -> None:  # noqa: ANN001
                 s.execute(insert(IncomingText), texts)
             batch, texts = [], []
     if services.engine.dialect.name == "postgresql":
-        with services.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+        # As autovacuum leaves a settled register: statistics, and pages marked all-visible
+        # (index-only scans of the type index then skip the rows).
+        with services.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
 
 
 def queries(rng: random.Random, n: int) -> list[SearchQuery]:
