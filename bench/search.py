@@ -118,7 +118,9 @@ What was slow and what was done (profiled with EXPLAIN QUERY PLAN / EXPLAIN ANAL
   over the same queries, min of 3, load 6.3: old code with the index p95 55.6 ms, new code
   45.8 ms: the index is most of it. Results and totals identical on all 200 queries.
   SQLite p50 8.3 ms, p95 40.3 ms, max 88.6 ms (CPU p50 5.2, p95 26.5 ms) at load 5.7.
-  Baselines (one LIKE query): SQLite 14.4 s, PostgreSQL 576 s (load 5.4 -> 3.6).
+  Baselines (one LIKE query): SQLite 14.4 s, PostgreSQL 576 s (load 5.4 -> 3.6). At load
+  1.5-1.7 a few minutes later: PostgreSQL p50 17.7, p95 40.6, max 53.2 ms; SQLite p50 5.4, p95
+  30.7, max 140 ms (CPU p95 29.2 ms).
 - Left on PostgreSQL: the slowest queries now are common words alone (count from the GIN index
   reads every text page for the doc ids: 1,725 pages, 15-30 ms idle, 50-65 ms loaded), a type
   with a word in nearly all entries ('dinh quyet': lists 100,000 matches), and a period alone
