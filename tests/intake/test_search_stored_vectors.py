@@ -109,3 +109,24 @@ def test_full_text_is_answered_from_the_stored_vectors_index(services):
     # A word in every entry: whatever the plan, it reads the stored vectors, never the text.
     for plan in search_plans(services, SearchQuery("quyet dinh")):
         assert "to_tsvector" not in plan and "search_folded_tsv" in plan, plan
+
+
+@pytest.mark.postgres
+def test_a_type_with_words_is_counted_from_the_type_index(services):
+    """A type with a common word counted every register row to find the type's (a full read of
+    the register: 25-50 ms idle over 100,000 entries, 80-180 ms loaded; bench/search.py).
+    Migration 0007's index hands over the type's entries alone, with their status."""
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plans")
+    common = "quyết định ủy ban nhân dân tỉnh về việc phê duyệt kế hoạch ngân sách năm"
+    add_documents(services, [f"{common} mục {i % 97}" for i in range(1, 3001)])
+    with services.engine.begin() as conn:
+        conn.execute(text("UPDATE incoming_documents SET doc_type = 'Báo cáo' WHERE id % 7 = 0"))
+        conn.execute(text("ANALYZE"))
+    query = SearchQuery("quyet dinh", filters={"doc_type": "Báo cáo"}, per_page=5)
+    with services.sessions() as s:
+        page = search(s, query)
+    assert page.total == 3000 // 7
+    assert [d.id for d in page.items] == [2996, 2989, 2982, 2975, 2968]
+    count, *_ = search_plans(services, query)
+    assert "ix_incoming_documents_type" in count, count
