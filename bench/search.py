@@ -101,7 +101,7 @@ What was slow and what was done (profiled with EXPLAIN QUERY PLAN / EXPLAIN ANAL
   hash of all 100,000 entries: 14 ms -> 118 ms), so only for that walk.
 - A period with a type (or statuses, a unit) and a common word: the candidates are counted
   within the period's id range (index only, 0.3 ms for 1,213), and when candidates x 20 <
-  estimated matches, the count checks each candidate's words (nested loop, ~8 us each) instead
+  estimated matches, the count checks each candidate's words (nested loop, 3-9 us each) instead
   of listing the register's matches: 'trình' exact, 'Thông báo', two months: count 42 ms ->
   0.3 + 11 ms, page 65 ms -> 0.5 ms (walked). A period alone over two months (8,800 entries)
   still lists: checking them would cost ~70 ms, listing 'thuc's 90,000 matches 45-55 ms.

@@ -146,8 +146,8 @@ def _count(session, query: SearchQuery, conditions: list, hits,  # noqa: ANN001
         if ids is not None:
             # A period's candidates are few next to a common word's matches (1,200 entries of
             # a type over two months, 84,000 matches): each candidate's words are checked
-            # (~8 us each) rather than every match listed and hashed (42 ms). The period's
-            # range of ids bounds them; other conditions are counted within it (index only).
+            # (3-9 us each, idle to loaded) rather than every match listed and hashed (42 ms).
+            # The period's range of ids bounds them; other conditions are counted within it.
             candidates = ids[1] - ids[0] + 1
             if candidates * CHECK_VS_SORT >= listed and (
                     query.filters or query.statuses or query.unit_id is not None):
