@@ -40,3 +40,21 @@ def similarity(a: list[int], b: list[int]) -> float:
     if not a or not b or len(a) != len(b):
         return 0.0
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+
+
+# Re-scan candidates by LSH: the signature cut into bands, each band hashed to one indexed key.
+BANDS = 16
+_ROWS = MINHASH_SIZE // BANDS
+
+
+def band_keys(signature: list[int]) -> list[int]:
+    """One signed 64-bit key per band of 4 values (band number included): two signatures share a
+    key exactly where they agree on the whole band (but for a 2^-64 hash collision)."""
+    if len(signature) != MINHASH_SIZE:
+        return []
+    return [
+        int.from_bytes(hashlib.blake2b(
+            b"".join(v.to_bytes(8, "big") for v in signature[b * _ROWS:(b + 1) * _ROWS]),
+            digest_size=8, person=b"band%d" % b).digest(), "big", signed=True)
+        for b in range(BANDS)
+    ]

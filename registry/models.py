@@ -9,6 +9,7 @@ from registry.numbering import Book, BookCounter
 from registry.org import ApiToken, Unit, User, UserRole
 from registry.orm import Base
 from registry.sessions import WebSession
+from registry.textbands import IncomingTextBand
 
 metadata = Base.metadata
 
@@ -24,6 +25,7 @@ __all__ = [
     "Job",
     "IncomingDocument",
     "IncomingText",
+    "IncomingTextBand",
     "OutgoingDocument",
     "SigningCredential",
     "Unit",
