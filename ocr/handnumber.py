@@ -20,6 +20,12 @@ classifier's agreed 82 times and were right 78 (95%); a unanimous vote it disagr
 right 37 times in 47 (79%); any other reading 27 in 51 (53%). The word carries those odds as
 its confidence (field ~0.85, ~0.75, ~0.5). Without the fonts to train the classifier the
 votes decide alone.
+
+``bench/ocr_eval.py --docs 100`` (seeds 1000–1099): scan300 10/13 handwritten numbers right
+(0.85: 5/5, 0.75: 3/3, 0.5: 2/3, empty 2), scan200 11/12 (0.85: 6/7, 0.75: 5/5). On 30
+hand-only scans at 300 dpi (``--hand-only --seed 7000``) the votes alone missed 10 numbers,
+votes and classifier 9. Remaining misses: 1 read as 7 and the last digit cut by the print of
+the symbol it runs into; the classifier adds ~4 ms of CPU per number.
 """
 
 from __future__ import annotations
