@@ -19,6 +19,14 @@ Each goal line ends with MET or NOT MET. What profiling taught (pyinstrument, cP
 - Page 1 of a scan, CPU seconds under load (getrusage, children included): render 0.11,
   ink_grey 0.06, orientation and deskew 0.25, tesseract 2.0 (bare tesseract on the same page
   1.83), red-stamp pass < 0.01.
+- 2026-12-03, after ``ink_grey`` began to clear the remains of stamps and seals (CER scan200
+  1.26 → 0.30 %): 1.08x bare tesseract (1.79 vs 1.66 s/page, load 3.7), page-1 fields 2.59 s
+  (load 2.3); a 1.22x run at load 4–5 was noise: CPU per page by getrusage, old vs new code
+  alternated on the same four pages, 2.16/2.07 s vs 1.73/1.95 s (tesseract itself 1.26–1.41
+  vs 1.51–1.56: fewer specks to try as words). In-process profile of a 300 dpi PNG page:
+  PNG decode 0.23 s, deskew rotation 0.155 s, analysis resizes 0.045 s, ink_grey 0.03 s.
+  A 200 dpi scanned PDF is rendered at 300 dpi like any PDF, so its tesseract work is that of
+  a 300 dpi page: the 300 dpi baseline here covers it.
 """
 
 from __future__ import annotations
