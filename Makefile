@@ -20,7 +20,7 @@ PKI_PID := $(STAMPS)/pki-services.pid
 
 export VANTHU_DATA_DIR ?= $(CURDIR)/vanthu-data
 
-.PHONY: run test deps test-deps venv pki pki-services pki-services-stop demo lint bench clean help
+.PHONY: run test deps test-deps venv digits pki pki-services pki-services-stop demo lint bench clean help
 
 help:
 	@echo "make run   — install what is missing, start the sample PKI services and serve on http://127.0.0.1:8000"
@@ -33,7 +33,7 @@ run: deps pki demo pki-services
 test: deps test-deps pki
 	@bash .ci/pytest.sh
 
-deps: $(STAMPS)/debs venv
+deps: $(STAMPS)/debs venv digits
 
 test-deps: $(STAMPS)/test-debs
 
@@ -64,6 +64,11 @@ $(STAMPS)/venv: pyproject.toml
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev]'
 	@touch $@
+
+# The handwritten-digit model of ocr/handnumber.py: trained from the installed fonts (~5 s) into
+# ~/.cache/vanthu, so that the first scan with a handwritten number does not wait for it.
+digits: venv
+	@$(PY) -c "import ocr.digits; ocr.digits.load()"
 
 # The sample PKI (keys, certificates, CRLs, PKCS#12 files, seal and signature images): generated
 # once per checkout, for demos and tests only.
