@@ -10,7 +10,7 @@ STAMPS := .make
 
 # Debian packages the service needs at run time, and the extra ones only the tests need.
 RUN_DEBS := tesseract-ocr tesseract-ocr-vie softhsm2 poppler-utils qpdf \
-            fonts-noto-core fonts-liberation2 opensc
+            fonts-noto-core fonts-liberation2 fonts-dejavu-core opensc
 TEST_DEBS := chromium
 
 PKI_DIR := certs-sample
