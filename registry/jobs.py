@@ -149,15 +149,11 @@ def finish(session: Session, job: Job, clock: Clock = utc_now) -> None:
 
 def finish_by_id(session: Session, job_id: int, clock: Clock = utc_now) -> None:
     """``finish`` as one statement, for a handler's own last transaction (no row loaded)."""
-    session.execute(
-        update(Job).where(Job.id == job_id)
-        .values(status=JobStatus.DONE.value, finished_at=clock(), locked_by=None,
-                last_error=None)
-    )
+    finish_many(session, [job_id], clock)
 
 
 def finish_many(session: Session, job_ids: list[int], clock: Clock = utc_now) -> None:
-    """``finish_by_id`` for several jobs, in one statement."""
+    """``finish`` for several jobs by id, in one statement."""
     session.execute(
         update(Job).where(Job.id.in_(job_ids))
         .values(status=JobStatus.DONE.value, finished_at=clock(), locked_by=None,
